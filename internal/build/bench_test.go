@@ -1,0 +1,39 @@
+package build
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkBuildCorpus builds a generated corpus (../shared/bench/gencorpus.py
+// -n 1000 -o DIR) named by SITE_BENCH_CORPUS=DIR/content with the site's
+// own layouts and static files. cmd/bench compares whole builds with Hugo.
+func BenchmarkBuildCorpus(b *testing.B) {
+	dir := os.Getenv("SITE_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set SITE_BENCH_CORPUS to a generated corpus's content folder (../shared/bench/gencorpus.py)")
+	}
+	root := filepath.Join("..", "..")
+	out := filepath.Join(cmpOr(os.Getenv("SITE_BENCH_OUT"), b.TempDir()), "public")
+	o := Options{
+		Content: os.DirFS(dir), ContentDir: dir,
+		Defaults: os.DirFS(filepath.Join(root, "content")), DefaultsDir: "content",
+		Layouts: os.DirFS(filepath.Join(root, "layouts")),
+		Static:  os.DirFS(filepath.Join(root, "static")),
+		Out:     out,
+	}
+	for b.Loop() {
+		if _, err := Build(context.Background(), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,458 @@
+package build
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+
+	"github.com/cassidine/site/internal/assets"
+	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/markdown"
+)
+
+// Options says what to build and where.
+type Options struct {
+	Content    fs.FS  // the content folder: site.toml, _index.md, articles/, ...
+	ContentDir string // its path, for messages (default "content")
+	Layouts    fs.FS
+	LayoutsDir string // default "layouts"
+	Static     fs.FS
+	StaticDir  string // default "static"
+
+	// Defaults, when set, supplies site.toml if Content has none: a
+	// -content folder of articles alone builds with the site's settings.
+	Defaults    fs.FS
+	DefaultsDir string
+
+	Out     string    // output folder, replaced whole on success
+	Drafts  bool      // include drafts
+	Future  bool      // include articles dated after Now
+	BaseURL string    // overrides site.toml's baseURL when set
+	Now     time.Time // the build's clock; default time.Now()
+	Dev     bool      // site serve: draft badges and the live-reload hook
+	Workers int       // parallel workers; default GOMAXPROCS
+}
+
+// Result describes a finished build.
+type Result struct {
+	Pages   int // HTML pages written
+	Assets  int // files copied or fingerprinted from static/
+	Files   int // every file written
+	Elapsed time.Duration
+	Site    *Site
+}
+
+// Summary is the one line printed after a build.
+func (r *Result) Summary(out string) string {
+	return fmt.Sprintf("built %d pages, %d assets in %d ms → %s", r.Pages, r.Assets, r.Elapsed.Milliseconds(), out)
+}
+
+// Build renders the whole site into o.Out. It builds into a fresh sibling
+// folder and swaps it into place only when every step succeeded; on error
+// o.Out is left exactly as it was and every problem found is returned.
+func Build(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	o = o.withDefaults()
+	if o.Out == "" {
+		return nil, errors.New("build: no output folder")
+	}
+	out := filepath.Clean(o.Out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	res, err := generate(ctx, o, newDirWriter(tmp))
+	if err != nil {
+		return nil, err
+	}
+	if err := swapDir(tmp, out); err != nil {
+		return nil, fmt.Errorf("build: replacing %s: %w", out, err)
+	}
+	ok = true
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// Check runs every step and validation of a build without writing anything.
+func Check(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	res, err := generate(ctx, o.withDefaults(), discard{})
+	if res != nil {
+		res.Elapsed = time.Since(start)
+	}
+	return res, err
+}
+
+func (o Options) withDefaults() Options {
+	o.ContentDir = cmp.Or(o.ContentDir, "content")
+	o.LayoutsDir = cmp.Or(o.LayoutsDir, "layouts")
+	o.StaticDir = cmp.Or(o.StaticDir, "static")
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// writer receives the build's output files.
+type writer interface {
+	write(name string, data []byte) error
+}
+
+// discard is the writer of site check.
+type discard struct{}
+
+func (discard) write(string, []byte) error { return nil }
+
+// dirWriter writes files under a folder, creating parents once each.
+type dirWriter struct {
+	root string
+	mu   sync.Mutex
+	dirs map[string]bool
+}
+
+func newDirWriter(root string) *dirWriter {
+	return &dirWriter{root: root, dirs: map[string]bool{".": true}}
+}
+
+func (w *dirWriter) write(name string, data []byte) error {
+	dir := path.Dir(name)
+	w.mu.Lock()
+	made := w.dirs[dir]
+	w.mu.Unlock()
+	if !made {
+		if err := os.MkdirAll(filepath.Join(w.root, filepath.FromSlash(dir)), 0o755); err != nil {
+			return err
+		}
+		w.mu.Lock()
+		w.dirs[dir] = true
+		w.mu.Unlock()
+	}
+	return os.WriteFile(filepath.Join(w.root, filepath.FromSlash(name)), data, 0o644)
+}
+
+// builder holds one build's state.
+type builder struct {
+	o       Options
+	site    *Site
+	min     *minify.M
+	layouts *layouts
+	pages   []*Page           // every content page that is published, in file order
+	section *Page             // content/articles/_index.md, if any
+	skipped map[string]string // URL → why it is left out ("a draft", ...)
+}
+
+// generate loads, validates and renders the site into w.
+func generate(ctx context.Context, o Options, w writer) (*Result, error) {
+	b := &builder{o: o, min: assets.NewMinifier(), skipped: map[string]string{}}
+	if err := b.load(ctx); err != nil {
+		return nil, err
+	}
+	return b.render(ctx, w)
+}
+
+// load reads settings, content, layouts and static files, renders the
+// markdown and checks everything that can be checked before writing.
+func (b *builder) load(ctx context.Context) error {
+	var errs content.ErrorList
+	siteFile := path.Join(b.o.ContentDir, content.SiteFile)
+	src, err := fs.ReadFile(b.o.Content, content.SiteFile)
+	if errors.Is(err, fs.ErrNotExist) && b.o.Defaults != nil {
+		siteFile = path.Join(b.o.DefaultsDir, content.SiteFile)
+		src, err = fs.ReadFile(b.o.Defaults, content.SiteFile)
+	}
+	if err != nil {
+		return content.Errorf(siteFile, 0, "missing: the site's settings (title, baseURL, ...) live here")
+	}
+	settings, err := content.ParseSite(siteFile, src)
+	if err != nil {
+		return err
+	}
+	if b.o.BaseURL != "" {
+		settings.BaseURL = strings.TrimSuffix(b.o.BaseURL, "/") + "/"
+	}
+	b.site = &Site{Site: settings, Now: b.o.Now, Dev: b.o.Dev}
+
+	var wg sync.WaitGroup
+	var assetErr, layoutErr error
+	wg.Go(func() {
+		b.site.assets, assetErr = assets.Load(b.o.Static, b.min)
+	})
+	wg.Go(func() {
+		b.layouts, layoutErr = loadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site.funcs)
+	})
+	errs.Add(b.loadPages(ctx))
+	wg.Wait()
+	errs.Add(assetErr)
+	errs.Add(layoutErr)
+	if len(errs) > 0 {
+		return errs.Err()
+	}
+	b.organize()
+	errs.Add(b.checkURLs())
+	errs.Add(b.checkLayouts())
+	errs.Add(b.checkLinks())
+	return errs.Err()
+}
+
+// loadPages parses every content file and renders its markdown, in parallel.
+func (b *builder) loadPages(ctx context.Context) error {
+	files, err := content.Files(b.o.Content)
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.o.ContentDir, err)
+	}
+	pages := make([]*Page, len(files))
+	errs := make([]error, len(files))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range b.o.Workers {
+		wg.Go(func() {
+			md := markdown.New()
+			for i := range work {
+				pages[i], errs[i] = b.loadPage(md, files[i])
+			}
+		})
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var all content.ErrorList
+	for i, p := range pages {
+		all.Add(errs[i])
+		if p == nil {
+			continue
+		}
+		if why := b.leftOut(p); why != "" {
+			b.skipped[p.URL] = why
+			continue
+		}
+		if p.Kind == content.KindSection {
+			b.section = p
+			continue
+		}
+		b.pages = append(b.pages, p)
+	}
+	return all.Err()
+}
+
+func (b *builder) loadPage(md *markdown.Renderer, rel string) (*Page, error) {
+	file := path.Join(b.o.ContentDir, rel)
+	src, err := fs.ReadFile(b.o.Content, rel)
+	if err != nil {
+		return nil, content.Errorf(file, 0, "%v", err)
+	}
+	cp, err := content.Parse(file, rel, src, b.site.Location)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Page: cp, Permalink: b.site.absURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
+	if b.leftOut(p) != "" {
+		return p, nil // not rendered; kept only to explain links to it
+	}
+	doc, err := md.Render(cp.Body)
+	if err != nil {
+		return nil, content.Errorf(file, cp.BodyLine, "markdown: %v", err)
+	}
+	p.doc = doc
+	p.Content = htmlOf(doc.HTML)
+	p.TOC = doc.TOC()
+	p.ReadingTime = doc.ReadingTime()
+	p.WordCount = doc.Words
+	return p, nil
+}
+
+// leftOut says why a page is not published in this build, or "".
+func (b *builder) leftOut(p *Page) string {
+	switch {
+	case p.Draft && !b.o.Drafts:
+		return "a draft (build with -drafts to include it)"
+	case p.Kind == content.KindArticle && p.Scheduled && !b.o.Future:
+		return fmt.Sprintf("scheduled for %s (build with -future to include it)", p.Date.Format(time.RFC3339))
+	}
+	return ""
+}
+
+// organize sorts articles newest first and gathers tags.
+func (b *builder) organize() {
+	s := b.site
+	tags := map[string]*Tag{}
+	for _, p := range b.pages {
+		switch p.Kind {
+		case content.KindArticle:
+			s.Articles = append(s.Articles, p)
+		default:
+			s.Pages = append(s.Pages, p)
+		}
+	}
+	slices.SortStableFunc(s.Articles, func(a, b *Page) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.URL, b.URL))
+	})
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	for _, p := range s.Articles {
+		for _, name := range p.Tags {
+			slug := content.Slugify(name)
+			t := tags[slug]
+			if t == nil {
+				t = &Tag{Name: name, Slug: slug, URL: tagURL(name)}
+				tags[slug] = t
+				s.Tags = append(s.Tags, t)
+			}
+			if len(t.Articles) == 0 || t.Articles[len(t.Articles)-1] != p {
+				t.Articles = append(t.Articles, p)
+			}
+		}
+	}
+	slices.SortFunc(s.Tags, func(a, b *Tag) int { return strings.Compare(a.Slug, b.Slug) })
+}
+
+// checkURLs reports two sources claiming one URL, including aliases.
+func (b *builder) checkURLs() error {
+	var errs content.ErrorList
+	owner := map[string]*Page{}
+	claim := func(u string, p *Page, line int, what string) {
+		if o, ok := owner[u]; ok {
+			errs.Add(content.Errorf(p.File, line, "duplicate URL %s: %s also claimed by %s", u, what, o.File))
+			return
+		}
+		owner[u] = p
+	}
+	for _, p := range b.pages {
+		claim(p.URL, p, p.KeyLine("slug"), "page")
+	}
+	if b.section != nil {
+		claim(b.section.URL, b.section, 1, "section")
+	}
+	for _, p := range b.pages {
+		for _, a := range p.Aliases {
+			claim(normalizePath(a), p, p.KeyLine("aliases"), "alias")
+		}
+	}
+	for _, p := range b.pages {
+		if p.Kind == content.KindPage && (strings.HasPrefix(p.URL, "/tags/") || p.URL == "/articles/" || p.URL == "/assets/") {
+			errs.Add(content.Errorf(p.File, p.KeyLine("slug"), "URL %s is reserved for generated pages", p.URL))
+		}
+	}
+	return errs.Err()
+}
+
+// layoutFor returns the layout a page renders with.
+func (b *builder) layoutFor(p *Page) string {
+	if p.Layout != "" {
+		return p.Layout
+	}
+	switch p.Kind {
+	case content.KindHome:
+		return "home"
+	case content.KindArticle:
+		return "article"
+	case content.KindSection, content.KindList:
+		return "list"
+	case content.KindTag:
+		if _, ok := b.layouts.lookup("tag"); ok {
+			return "tag"
+		}
+		return "list"
+	case content.KindTags:
+		return "tags"
+	case content.KindNotFound:
+		return "404"
+	}
+	return "page"
+}
+
+// checkLayouts reports pages whose layout does not exist.
+func (b *builder) checkLayouts() error {
+	var errs content.ErrorList
+	for _, p := range b.pages {
+		name := b.layoutFor(p)
+		if _, ok := b.layouts.lookup(name); !ok {
+			line := 0
+			if p.Layout != "" {
+				line = p.KeyLine("layout")
+			}
+			errs.Add(content.Errorf(p.File, line, "unknown layout %q: no %s/%s.html (layouts: %s)", name, b.o.LayoutsDir, name, b.layouts.names()))
+		}
+	}
+	for _, name := range []string{"list", "tags", "404"} {
+		if _, ok := b.layouts.lookup(name); !ok {
+			errs.Add(content.Errorf(path.Join(b.o.LayoutsDir, name+".html"), 0, "missing: needed for the generated %s page", name))
+		}
+	}
+	return errs.Err()
+}
+
+// normalizePath gives directory-style site paths a trailing slash.
+func normalizePath(p string) string {
+	if !strings.HasSuffix(p, "/") && path.Ext(p) == "" {
+		return p + "/"
+	}
+	return p
+}
+
+// outputPath maps a URL to the file that serves it: "/x/" → "x/index.html".
+func outputPath(u string) string {
+	u = strings.TrimPrefix(u, "/")
+	if u == "" || strings.HasSuffix(u, "/") {
+		return u + "index.html"
+	}
+	return u
+}
+
+// execute renders a page through its layout, minified.
+func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List) ([]byte, error) {
+	name := b.layoutFor(p)
+	t, ok := b.layouts.lookup(name)
+	if !ok {
+		return nil, content.Errorf(p.File, 0, "unknown layout %q", name)
+	}
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, BaseLayout, data{Site: b.site, Page: p, List: list}); err != nil {
+		return nil, templateError(b.o.LayoutsDir, err)
+	}
+	return b.minify(assets.HTML, buf.Bytes())
+}
+
+func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(data))
+	if err := b.min.Minify(mediaType, &out, bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("minify %s: %w", mediaType, err)
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,119 @@
+package build
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/cassidine/site/internal/content"
+)
+
+// target is something a link can point at: a rendered page (whose ids are
+// known) or another output.
+type target struct {
+	page *Page // nil for outputs without markdown
+}
+
+// targets lists every URL the build serves.
+func (b *builder) targets() map[string]target {
+	s := b.site
+	t := map[string]target{}
+	for _, p := range b.pages {
+		t[p.URL] = target{page: p}
+	}
+	for _, p := range b.pages {
+		for _, a := range p.Aliases {
+			t[normalizePath(a)] = target{page: p}
+		}
+	}
+	paged := func(base string, n int) {
+		t[base] = target{}
+		for i := 2; i <= (n+s.Paginate-1)/s.Paginate; i++ {
+			t[fmt.Sprintf("%spage/%d/", base, i)] = target{}
+		}
+	}
+	paged("/articles/", len(s.Articles))
+	if b.section != nil {
+		t["/articles/"] = target{page: b.section}
+	}
+	t["/tags/"] = target{}
+	for _, tag := range s.Tags {
+		paged(tag.URL, len(tag.Articles))
+	}
+	for _, f := range []string{"/404.html", "/feed.xml", "/feed.json", "/sitemap.xml", "/robots.txt"} {
+		t[f] = target{}
+	}
+	for _, f := range s.assets.Files {
+		t["/"+f.Path] = target{}
+	}
+	return t
+}
+
+// checkLinks reports every link or image in markdown that points to an
+// internal page, file or #anchor that the build does not produce.
+func (b *builder) checkLinks() error {
+	var errs content.ErrorList
+	targets := b.targets()
+	pages := b.pages
+	if b.section != nil {
+		pages = append(pages[:len(pages):len(pages)], b.section)
+	}
+	for _, p := range pages {
+		if p.doc == nil {
+			continue
+		}
+		base := &url.URL{Path: p.URL}
+		for _, l := range p.doc.Links {
+			line := p.BodyLine + l.Line - 1
+			what := "link"
+			if l.Image {
+				what = "image"
+			}
+			if problem := b.checkLink(targets, base, p, l.Dest); problem != "" {
+				errs.Add(content.Errorf(p.File, line, "broken %s %q: %s", what, l.Dest, problem))
+			}
+		}
+	}
+	return errs.Err()
+}
+
+// checkLink returns what is wrong with one link destination, or "".
+func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page, dest string) string {
+	if dest == "" {
+		return "empty destination"
+	}
+	u, err := url.Parse(dest)
+	if err != nil {
+		return "not a valid URL"
+	}
+	if u.Scheme != "" || u.Host != "" {
+		return "" // external: checked by site check -external
+	}
+	if u.Path == "" {
+		if u.Fragment != "" && !from.doc.HasID(u.Fragment) {
+			return fmt.Sprintf("no heading or footnote with id %q on this page", u.Fragment)
+		}
+		return ""
+	}
+	ref := base.ResolveReference(u)
+	p := ref.Path
+	t, ok := targets[p]
+	if !ok {
+		for _, alt := range []string{p + "/", strings.TrimSuffix(p, "index.html")} {
+			if t, ok = targets[alt]; ok {
+				p = alt
+				break
+			}
+		}
+	}
+	if !ok {
+		if why, skipped := b.skipped[normalizePath(p)]; skipped {
+			return fmt.Sprintf("%s is %s", p, why)
+		}
+		return fmt.Sprintf("no page or file at %s", p)
+	}
+	if u.Fragment != "" && t.page != nil && t.page.doc != nil && !t.page.doc.HasID(u.Fragment) {
+		return fmt.Sprintf("%s has no heading or footnote with id %q", p, u.Fragment)
+	}
+	return ""
+}

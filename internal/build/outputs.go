@@ -1,0 +1,224 @@
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cassidine/site/internal/assets"
+	"github.com/cassidine/site/internal/content"
+)
+
+// feedSize is how many of the newest articles the feeds carry.
+const feedSize = 20
+
+func (b *builder) feedArticles() []*Page {
+	a := b.site.Articles
+	return a[:min(len(a), feedSize)]
+}
+
+// updated is the newest lastmod among articles, or the build time.
+func (b *builder) updated(list []*Page) time.Time {
+	var t time.Time
+	for _, p := range list {
+		if p.Lastmod.After(t) {
+			t = p.Lastmod
+		}
+	}
+	if t.IsZero() {
+		t = b.o.Now
+	}
+	return t
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Base    string      `xml:"xml:base,attr"`
+	Lang    string      `xml:"xml:lang,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Sub     string      `xml:"subtitle,omitempty"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      string         `xml:"title"`
+	Link       atomLink       `xml:"link"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Summary    string         `xml:"summary"`
+	Categories []atomCategory `xml:"category"`
+	Content    atomText       `xml:"content"`
+}
+
+func (b *builder) author() string {
+	if b.site.Author != "" {
+		return b.site.Author
+	}
+	return b.site.Title
+}
+
+// atom renders /feed.xml.
+func (b *builder) atom() ([]byte, error) {
+	s := b.site
+	list := b.feedArticles()
+	f := atomFeed{
+		Base: s.BaseURL, Lang: s.LanguageCode,
+		ID: s.BaseURL, Title: s.Title, Sub: s.Description,
+		Updated: b.updated(list).Format(time.RFC3339),
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: s.absURL("/feed.xml")},
+			{Rel: "alternate", Type: "text/html", Href: s.BaseURL},
+		},
+		Author: atomPerson{Name: b.author()},
+	}
+	for _, p := range list {
+		e := atomEntry{
+			ID: p.Permalink, Title: p.Title,
+			Link:      atomLink{Rel: "alternate", Type: "text/html", Href: p.Permalink},
+			Published: p.Date.Format(time.RFC3339), Updated: p.Lastmod.Format(time.RFC3339),
+			Summary: p.Description,
+			Content: atomText{Type: "html", Body: string(p.Content)},
+		}
+		for _, t := range p.Tags {
+			e.Categories = append(e.Categories, atomCategory{Term: t})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return b.marshalXML(f)
+}
+
+func (b *builder) marshalXML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, err
+	}
+	return b.minify(assets.XML, buf.Bytes())
+}
+
+// jsonFeed renders /feed.json (JSON Feed 1.1).
+func (b *builder) jsonFeed() ([]byte, error) {
+	s := b.site
+	type item struct {
+		ID        string   `json:"id"`
+		URL       string   `json:"url"`
+		Title     string   `json:"title"`
+		Summary   string   `json:"summary,omitempty"`
+		HTML      string   `json:"content_html"`
+		Published string   `json:"date_published"`
+		Modified  string   `json:"date_modified"`
+		Tags      []string `json:"tags,omitempty"`
+	}
+	feed := struct {
+		Version     string              `json:"version"`
+		Title       string              `json:"title"`
+		Home        string              `json:"home_page_url"`
+		FeedURL     string              `json:"feed_url"`
+		Description string              `json:"description,omitempty"`
+		Language    string              `json:"language,omitempty"`
+		Authors     []map[string]string `json:"authors"`
+		Items       []item              `json:"items"`
+	}{
+		Version: "https://jsonfeed.org/version/1.1", Title: s.Title, Home: s.BaseURL,
+		FeedURL: s.absURL("/feed.json"), Description: s.Description, Language: s.LanguageCode,
+		Authors: []map[string]string{{"name": b.author()}},
+		Items:   []item{},
+	}
+	for _, p := range b.feedArticles() {
+		feed.Items = append(feed.Items, item{
+			ID: p.Permalink, URL: p.Permalink, Title: p.Title, Summary: p.Description,
+			HTML: string(p.Content), Published: p.Date.Format(time.RFC3339),
+			Modified: p.Lastmod.Format(time.RFC3339), Tags: p.Tags,
+		})
+	}
+	data, err := json.Marshal(feed)
+	if err != nil {
+		return nil, err
+	}
+	return b.minify(assets.JSON, data)
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	Lastmod string `xml:"lastmod,omitempty"`
+}
+
+// sitemap renders /sitemap.xml: every indexable page with its lastmod.
+func (b *builder) sitemap() ([]byte, error) {
+	s := b.site
+	set := struct {
+		XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []sitemapURL `xml:"url"`
+	}{}
+	add := func(u string, t time.Time) {
+		e := sitemapURL{Loc: s.absURL(u)}
+		if !t.IsZero() {
+			e.Lastmod = t.Format(time.RFC3339)
+		}
+		set.URLs = append(set.URLs, e)
+	}
+	newest := b.updated(s.Articles)
+	for _, p := range s.Pages {
+		t := p.Lastmod
+		if p.Kind == content.KindHome && newest.After(t) {
+			t = newest
+		}
+		add(p.URL, t)
+	}
+	add("/articles/", newest)
+	for _, p := range s.Articles {
+		add(p.URL, p.Lastmod)
+	}
+	add("/tags/", newest)
+	for _, t := range s.Tags {
+		add(t.URL, b.updated(t.Articles))
+	}
+	return b.marshalXML(set)
+}
+
+func (b *builder) robots() []byte {
+	return fmt.Appendf(nil, "User-agent: *\nDisallow: /api/\n\nSitemap: %s\n", b.site.absURL("/sitemap.xml"))
+}
+
+// redirects renders Netlify's _redirects: each alias to its page (301),
+// and page 1 of paginated lists to the list itself.
+func (b *builder) redirects() []byte {
+	var r strings.Builder
+	for _, p := range b.pages {
+		for _, a := range p.Aliases {
+			fmt.Fprintf(&r, "%s %s 301\n", normalizePath(a), p.URL)
+		}
+	}
+	fmt.Fprintf(&r, "/articles/page/1/ /articles/ 301\n")
+	for _, t := range b.site.Tags {
+		fmt.Fprintf(&r, "%spage/1/ %s 301\n", t.URL, t.URL)
+	}
+	return []byte(r.String())
+}

@@ -1,0 +1,175 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/headers"
+)
+
+// job produces one output file.
+type job struct {
+	name string // output path, e.g. "articles/x/index.html"
+	html bool   // counts as a page
+	make func(buf *bytes.Buffer) ([]byte, error)
+}
+
+// render writes every output through w, in parallel.
+func (b *builder) render(ctx context.Context, w writer) (*Result, error) {
+	jobs := b.jobs()
+	var pages, files atomic.Int64
+	var mu sync.Mutex
+	var errs content.ErrorList
+	work := make(chan *job)
+	var wg sync.WaitGroup
+	for range b.o.Workers {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for j := range work {
+				data, err := j.make(&buf)
+				if err == nil {
+					err = w.write(j.name, data)
+				}
+				if err != nil {
+					mu.Lock()
+					errs.Add(err)
+					mu.Unlock()
+					continue
+				}
+				files.Add(1)
+				if j.html {
+					pages.Add(1)
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return &Result{
+		Pages:  int(pages.Load()),
+		Assets: len(b.site.assets.Files),
+		Files:  int(files.Load()),
+		Site:   b.site,
+	}, nil
+}
+
+// jobs lists every output of the site.
+func (b *builder) jobs() []*job {
+	s := b.site
+	var jobs []*job
+	page := func(p *Page, list *List) {
+		jobs = append(jobs, &job{name: outputPath(p.URL), html: true, make: func(buf *bytes.Buffer) ([]byte, error) {
+			return b.execute(buf, p, list)
+		}})
+	}
+	// Articles first: they are the bulk of the work and start at once.
+	for _, p := range s.Articles {
+		page(p, nil)
+	}
+	for _, p := range s.Pages {
+		page(p, nil)
+	}
+
+	// /articles/ and its later pages.
+	section := b.section
+	if section == nil {
+		cp := &content.Page{Kind: content.KindSection, File: b.o.ContentDir, Title: "Articles", URL: "/articles/",
+			Description: "Articles from " + s.Title + "."}
+		section = &Page{Page: cp, Permalink: s.absURL(cp.URL)}
+	}
+	for _, pl := range b.paginate(section, s.Articles, "/articles/", nil) {
+		page(pl.page, pl.list)
+	}
+
+	// /tags/ and each tag.
+	tagsPage := b.generated(content.KindTags, "Tags", "/tags/", "Every topic "+s.Title+" writes about.")
+	page(tagsPage, nil)
+	for _, t := range s.Tags {
+		tp := b.generated(content.KindTag, "Tagged “"+t.Name+"”", t.URL, fmt.Sprintf("Articles about %s from %s.", t.Name, s.Title))
+		for _, pl := range b.paginate(tp, t.Articles, t.URL, t) {
+			page(pl.page, pl.list)
+		}
+	}
+
+	// 404.
+	nf := b.generated(content.KindNotFound, "Page not found", "/404.html", "The page you asked for is not here.")
+	page(nf, nil)
+
+	// Feeds and files for crawlers and Netlify.
+	jobs = append(jobs,
+		&job{name: "feed.xml", make: func(*bytes.Buffer) ([]byte, error) { return b.atom() }},
+		&job{name: "feed.json", make: func(*bytes.Buffer) ([]byte, error) { return b.jsonFeed() }},
+		&job{name: "sitemap.xml", make: func(*bytes.Buffer) ([]byte, error) { return b.sitemap() }},
+		&job{name: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return b.robots(), nil }},
+		&job{name: "_headers", make: func(*bytes.Buffer) ([]byte, error) { return headers.File(), nil }},
+		&job{name: "_redirects", make: func(*bytes.Buffer) ([]byte, error) { return b.redirects(), nil }},
+	)
+	for _, f := range s.assets.Files {
+		jobs = append(jobs, &job{name: f.Path, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
+	}
+	return jobs
+}
+
+// generated makes the Page of an output that has no content file.
+func (b *builder) generated(kind content.Kind, title, url, description string) *Page {
+	cp := &content.Page{Kind: kind, File: b.o.LayoutsDir, Title: title, URL: url, Description: description}
+	return &Page{Page: cp, Permalink: b.site.absURL(url)}
+}
+
+type listPage struct {
+	page *Page
+	list *List
+}
+
+// paginate splits articles into pages of site.toml's paginate: base for
+// the first, base + "page/N/" for the rest, as Hugo does.
+func (b *builder) paginate(p *Page, articles []*Page, base string, tag *Tag) []listPage {
+	per := b.site.Paginate
+	total := max(1, (len(articles)+per-1)/per)
+	url := func(n int) string {
+		if n == 1 {
+			return base
+		}
+		return fmt.Sprintf("%spage/%d/", base, n)
+	}
+	out := make([]listPage, 0, total)
+	for n := 1; n <= total; n++ {
+		lo, hi := (n-1)*per, min(n*per, len(articles))
+		l := &List{Pages: articles[lo:hi], Number: n, Total: total, Tag: tag, All: len(articles)}
+		if n > 1 {
+			l.Prev = url(n - 1)
+		}
+		if n < total {
+			l.Next = url(n + 1)
+		}
+		pp := p
+		if n > 1 {
+			cp := *p.Page
+			cp.URL = url(n)
+			cp.Title = fmt.Sprintf("%s (page %d of %d)", p.Title, n, total)
+			pp = &Page{Page: &cp, Content: p.Content, Permalink: b.site.absURL(cp.URL)}
+		}
+		pp.Number = n
+		out = append(out, listPage{page: pp, list: l})
+	}
+	return out
+}
+
+func htmlOf(b []byte) template.HTML { return template.HTML(b) }

@@ -1,0 +1,95 @@
+package build
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/cassidine/site/internal/assets"
+	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/markdown"
+)
+
+// Site is what layouts see as .Site: the settings of content/site.toml and
+// the published articles and tags.
+type Site struct {
+	*content.Site
+	Articles []*Page // published articles, newest first
+	Tags     []*Tag  // by name
+	Pages    []*Page // home and pages, by URL
+	Now      time.Time
+	Dev      bool // built by site serve: live reload and draft badges on
+
+	assets *assets.Set
+}
+
+// Page is one page as layouts see it (.Page).
+type Page struct {
+	*content.Page
+	Content     template.HTML
+	TOC         []markdown.Heading
+	ReadingTime int // minutes
+	WordCount   int
+	Permalink   string // absolute URL
+	Scheduled   bool   // dated in the future (only in -future builds)
+	Number      int    // for list pages: page number, from 1
+
+	doc *markdown.Doc
+}
+
+// ShowTOC reports whether the layout should show the table of contents:
+// as the front matter says, or when there are at least three sections.
+func (p *Page) ShowTOC() bool {
+	if p.Page.TOC != nil {
+		return *p.Page.TOC
+	}
+	return p.Kind == content.KindArticle && len(p.TOC) >= 3
+}
+
+// ImageURL is the page's social image as an absolute URL, falling back to
+// the site's.
+func (p *Page) imageURL(s *Site) string {
+	img := p.Image
+	if img == "" {
+		img = s.Image
+	}
+	if img == "" || strings.Contains(img, "://") {
+		return img
+	}
+	return s.absURL(img)
+}
+
+// Tag is one tag with its articles, newest first.
+type Tag struct {
+	Name     string
+	Slug     string
+	URL      string
+	Articles []*Page
+}
+
+// List is the paginated list a list or tag page shows (.List).
+type List struct {
+	Pages  []*Page
+	Number int    // this page's number, from 1
+	Total  int    // number of pages
+	Prev   string // URL of the previous page, or ""
+	Next   string // URL of the next page, or ""
+	Tag    *Tag   // on tag pages
+	All    int    // articles in the whole list
+}
+
+// data is the value templates execute with.
+type data struct {
+	Site *Site
+	Page *Page
+	List *List
+}
+
+func (s *Site) absURL(p string) string {
+	if strings.Contains(p, "://") {
+		return p
+	}
+	return strings.TrimSuffix(s.BaseURL, "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
+func tagURL(name string) string { return "/tags/" + content.Slugify(name) + "/" }

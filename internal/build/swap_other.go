@@ -1,0 +1,5 @@
+//go:build !linux
+
+package build
+
+func swapDir(tmp, out string) error { return swapByRename(tmp, out) }

@@ -1,0 +1,247 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cassidine/site/internal/content"
+)
+
+// BaseLayout is the document shell every layout is rendered inside.
+const BaseLayout = "base.html"
+
+// layouts holds one parsed template set per layout file: base.html and the
+// partials, plus that layout's "main".
+type layouts struct {
+	dir      string // display prefix, e.g. "layouts"
+	set      map[string]*template.Template
+	partials *template.Template // base and partials alone, for partialCached
+}
+
+// partialKey identifies one cached partial rendering: the template and
+// the value it ran with (compared by identity for pointers).
+type partialKey struct {
+	name string
+	v    any
+}
+
+// loadLayouts parses every layout under fsys. All parse errors are
+// returned together, each naming the file and line.
+func loadLayouts(fsys fs.FS, dir string, funcs func(**layouts) template.FuncMap) (*layouts, error) {
+	l := &layouts{dir: dir, set: map[string]*template.Template{}}
+	fm := funcs(&l)
+	root := template.New(BaseLayout).Funcs(fm)
+	var errs content.ErrorList
+	base, err := fs.ReadFile(fsys, BaseLayout)
+	if err != nil {
+		return nil, content.Errorf(path.Join(dir, BaseLayout), 0, "missing: every site needs a base layout")
+	}
+	if _, err := root.Parse(string(base)); err != nil {
+		errs.Add(templateError(dir, err))
+	}
+	partials, _ := fs.Glob(fsys, "partials/*.html")
+	for _, p := range partials {
+		src, err := fs.ReadFile(fsys, p)
+		if err == nil {
+			_, err = root.New(p).Parse(string(src))
+		}
+		errs.Add(templateError(dir, err))
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	if l.partials, err = root.Clone(); err != nil {
+		return nil, err
+	}
+	names, _ := fs.Glob(fsys, "*.html")
+	for _, name := range names {
+		if name == BaseLayout {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs.Add(err)
+			continue
+		}
+		t, err := root.Clone()
+		if err == nil {
+			_, err = t.New(name).Parse(string(src))
+		}
+		if err != nil {
+			errs.Add(templateError(dir, err))
+			continue
+		}
+		l.set[strings.TrimSuffix(name, ".html")] = t
+	}
+	return l, errs.Err()
+}
+
+// lookup returns the template for a layout name ("article").
+func (l *layouts) lookup(name string) (*template.Template, bool) {
+	t, ok := l.set[name]
+	return t, ok
+}
+
+// names lists the layouts, for messages.
+func (l *layouts) names() string {
+	var n []string
+	for k := range l.set {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return strings.Join(n, ", ")
+}
+
+var templateErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
+
+// templateError rewrites text/template's "template: name:line:col: msg"
+// as a file:line error under the layouts folder.
+func templateError(dir string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *content.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	msg := err.Error()
+	if m := templateErrRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return content.Errorf(path.Join(dir, m[1]), line, "%s", m[3])
+	}
+	return fmt.Errorf("%s: %w", dir, err)
+}
+
+// funcs returns the template functions (documented in the package doc).
+// partialCached needs the layouts, which need the functions, so it finds
+// them through l once loading is done.
+func (s *Site) funcs(l **layouts) template.FuncMap {
+	var cache sync.Map // partialKey → template.HTML
+	return template.FuncMap{
+		"partialCached": func(name string, v any) (template.HTML, error) {
+			if v != nil && !reflect.TypeOf(v).Comparable() {
+				return "", fmt.Errorf("partialCached: cannot cache by a %T; pass a page or another comparable value", v)
+			}
+			key := partialKey{name, v}
+			if h, ok := cache.Load(key); ok {
+				return h.(template.HTML), nil
+			}
+			t := (*l).partials.Lookup(name)
+			if t == nil {
+				return "", fmt.Errorf("partialCached: no template %q", name)
+			}
+			var b strings.Builder
+			if err := t.Execute(&b, v); err != nil {
+				return "", err
+			}
+			h := template.HTML(b.String())
+			cache.Store(key, h)
+			return h, nil
+		},
+		"asset": func(name string) (string, error) {
+			if s.assets == nil {
+				return "", fmt.Errorf("asset %q: assets not loaded", name)
+			}
+			return s.assets.URL(name)
+		},
+		"absURL":  s.absURL,
+		"date":    func(layout string, t time.Time) string { return t.In(s.Location).Format(layout) },
+		"isoDate": func(t time.Time) string { return t.Format(time.RFC3339) },
+		"limit":   limit,
+		"jsonLD":  s.jsonLD,
+		"tagURL":  tagURL,
+		// socialImage is the page's Open Graph image as an absolute URL.
+		"socialImage": func(p *Page) string { return p.imageURL(s) },
+		// current says how a nav link relates to the page: "page" when it
+		// is the page, "true" when the page is inside its section, or "".
+		"current": func(navURL string, p *Page) string {
+			switch {
+			case navURL == p.URL:
+				return "page"
+			case navURL != "/" && strings.HasPrefix(p.URL, navURL):
+				return "true"
+			}
+			return ""
+		},
+	}
+}
+
+// limit returns the first n elements of a slice (all of it if shorter).
+func limit(n int, list any) (any, error) {
+	v := reflect.ValueOf(list)
+	if v.Kind() != reflect.Slice {
+		return nil, fmt.Errorf("limit: want a list, got %T", list)
+	}
+	if v.Len() > n {
+		v = v.Slice(0, n)
+	}
+	return v.Interface(), nil
+}
+
+// jsonLD returns schema.org data for a page: Article for articles, the
+// practice as a ProfessionalService on the home page, WebPage otherwise.
+// html/template encodes it as JSON inside <script type="application/ld+json">.
+func (s *Site) jsonLD(d data) any {
+	p := d.Page
+	org := map[string]any{
+		"@type": "ProfessionalService",
+		"name":  s.Title,
+		"url":   s.BaseURL,
+	}
+	if s.Description != "" {
+		org["description"] = s.Description
+	}
+	if s.Email != "" {
+		org["email"] = s.Email
+	}
+	if img := p.imageURL(s); img != "" {
+		org["image"] = img
+	}
+	switch p.Kind {
+	case content.KindHome:
+		org["@context"] = "https://schema.org"
+		return org
+	case content.KindArticle:
+		author := map[string]any{"@type": "Person", "name": s.Author}
+		if s.Author == "" || s.Author == s.Title {
+			author = map[string]any{"@type": "Organization", "name": s.Title}
+		}
+		a := map[string]any{
+			"@context":         "https://schema.org",
+			"@type":            "Article",
+			"headline":         p.Title,
+			"description":      p.Description,
+			"datePublished":    p.Date.Format(time.RFC3339),
+			"dateModified":     p.Lastmod.Format(time.RFC3339),
+			"mainEntityOfPage": p.Permalink,
+			"url":              p.Permalink,
+			"author":           author,
+			"publisher":        map[string]any{"@type": "Organization", "name": s.Title, "url": s.BaseURL},
+			"wordCount":        p.WordCount,
+		}
+		if len(p.Tags) > 0 {
+			a["keywords"] = strings.Join(p.Tags, ", ")
+		}
+		if img := p.imageURL(s); img != "" {
+			a["image"] = img
+		}
+		return a
+	}
+	return map[string]any{
+		"@context":    "https://schema.org",
+		"@type":       "WebPage",
+		"name":        p.Title,
+		"description": p.Description,
+		"url":         p.Permalink,
+	}
+}

@@ -1,0 +1,144 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// SiteFile is the name of the settings file in the content folder.
+const SiteFile = "site.toml"
+
+// Site holds the settings in content/site.toml.
+type Site struct {
+	Title        string    `toml:"title"`        // required: the practice's name
+	BaseURL      string    `toml:"baseURL"`      // required: absolute URL the site is served from
+	LanguageCode string    `toml:"languageCode"` // the html lang attribute; default "en"
+	Description  string    `toml:"description"`  // default meta description
+	Author       string    `toml:"author"`       // author of articles, in feeds and JSON-LD
+	Email        string    `toml:"email"`        // public contact address
+	Image        string    `toml:"image"`        // default social (Open Graph) image
+	TimeZone     string    `toml:"timeZone"`     // IANA zone for dates without an offset; default UTC
+	Paginate     int       `toml:"paginate"`     // articles per list page; default 20
+	Nav          []NavItem `toml:"nav"`          // the header navigation, in order
+
+	// Location is TimeZone loaded.
+	Location *time.Location `toml:"-"`
+	// File is the path of the settings file, for messages.
+	File string `toml:"-"`
+	// Source is the file's text, kept so later checks can name lines.
+	Source []byte `toml:"-"`
+}
+
+// NavItem is one link of the header navigation.
+type NavItem struct {
+	Name string `toml:"name"`
+	URL  string `toml:"url"`
+}
+
+// ParseSite decodes and validates site settings. Unknown keys are errors,
+// since a misspelt setting would otherwise be silently ignored.
+func ParseSite(file string, src []byte) (*Site, error) {
+	s := &Site{File: file, Source: src}
+	dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		return nil, tomlError(file, 0, err)
+	}
+	var errs ErrorList
+	need := func(key, val string) {
+		if strings.TrimSpace(val) == "" {
+			errs.Add(Errorf(file, TOMLKeyLine(src, key), "%s is required", key))
+		}
+	}
+	need("title", s.Title)
+	need("baseURL", s.BaseURL)
+	if s.BaseURL != "" {
+		u, err := url.Parse(s.BaseURL)
+		if err != nil || !u.IsAbs() || u.Host == "" {
+			errs.Add(Errorf(file, TOMLKeyLine(src, "baseURL"), "baseURL %q must be an absolute URL such as https://example.com/", s.BaseURL))
+		}
+		s.BaseURL = strings.TrimSuffix(s.BaseURL, "/") + "/"
+	}
+	if s.LanguageCode == "" {
+		s.LanguageCode = "en"
+	}
+	if s.Paginate == 0 {
+		s.Paginate = 20
+	} else if s.Paginate < 0 {
+		errs.Add(Errorf(file, TOMLKeyLine(src, "paginate"), "paginate must be positive, got %d", s.Paginate))
+	}
+	s.Location = time.UTC
+	if s.TimeZone != "" {
+		loc, err := time.LoadLocation(s.TimeZone)
+		if err != nil {
+			errs.Add(Errorf(file, TOMLKeyLine(src, "timeZone"), "timeZone %q is not a known IANA zone (e.g. America/Chicago)", s.TimeZone))
+		} else {
+			s.Location = loc
+		}
+	}
+	for i, n := range s.Nav {
+		if n.Name == "" || n.URL == "" {
+			errs.Add(Errorf(file, TOMLKeyLine(src, "nav"), "nav item %d needs both name and url", i+1))
+		}
+	}
+	return s, errs.Err()
+}
+
+// tomlError turns a go-toml error into an *Error with the line it names.
+// offset is the line of the TOML text within file, minus one.
+func tomlError(file string, offset int, err error) error {
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		return Errorf(file, offset+row, "%s", de.Error())
+	}
+	var se *toml.StrictMissingError
+	if errors.As(err, &se) {
+		var errs ErrorList
+		for _, e := range se.Errors {
+			row, _ := e.Position()
+			errs.Add(Errorf(file, offset+row, "unknown setting %q", strings.Join(e.Key(), ".")))
+		}
+		return errs.Err()
+	}
+	return Errorf(file, offset+1, "%v", err)
+}
+
+var tomlKeyRE = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_.-]+)("?)\s*=|^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?`)
+
+// TOMLKeyLine returns the 1-based line where key (dotted for nested tables,
+// e.g. "booking.slotMinutes") is set in src, or 1 if it is not found. It
+// lets semantic checks point at the setting they reject.
+func TOMLKeyLine(src []byte, key string) int {
+	table := ""
+	for i, line := range strings.Split(string(src), "\n") {
+		m := tomlKeyRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if m[4] != "" {
+			table = m[4]
+			if table == key {
+				return i + 1
+			}
+			continue
+		}
+		full := m[2]
+		if table != "" {
+			full = table + "." + m[2]
+		}
+		if full == key {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+// String describes the site for logs.
+func (s *Site) String() string { return fmt.Sprintf("%s (%s)", s.Title, s.BaseURL) }
