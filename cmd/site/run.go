@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -146,9 +147,15 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func checkBaseURL(u string) error {
-	if u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		return usageError{fmt.Sprintf("-baseurl %q: want an absolute URL such as https://example.com/", u)}
+// checkBaseURL accepts what site.toml's baseURL accepts: the absolute URL
+// of a domain's root.
+func checkBaseURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		return usageError{fmt.Sprintf("-baseurl %q: want the absolute URL of the site's root, such as https://example.com/", s)}
 	}
 	return nil
 }

@@ -168,11 +168,12 @@ type builder struct {
 	pages   []*Page           // every content page that is published, in file order
 	section *Page             // content/articles/_index.md, if any
 	skipped map[string]string // URL → why it is left out ("a draft", ...)
+	broken  map[string]*Page  // URL → page whose own errors were reported
 }
 
 // generate loads, validates and renders the site into w.
 func generate(ctx context.Context, o Options, w writer) (*Result, error) {
-	b := &builder{o: o, min: assets.NewMinifier(), skipped: map[string]string{}}
+	b := &builder{o: o, min: assets.NewMinifier(), skipped: map[string]string{}, broken: map[string]*Page{}}
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
@@ -211,15 +212,20 @@ func (b *builder) load(ctx context.Context) error {
 	})
 	errs.Add(b.loadPages(ctx))
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	errs.Add(assetErr)
 	errs.Add(layoutErr)
-	if len(errs) > 0 {
-		return errs.Err()
-	}
+	// Keep checking what can be checked, so one run lists every problem.
 	b.organize()
 	errs.Add(b.checkURLs())
-	errs.Add(b.checkLayouts())
-	errs.Add(b.checkLinks())
+	if layoutErr == nil {
+		errs.Add(b.checkLayouts())
+	}
+	if assetErr == nil {
+		errs.Add(b.checkLinks())
+	}
 	return errs.Err()
 }
 
@@ -258,6 +264,10 @@ func (b *builder) loadPages(ctx context.Context) error {
 		if p == nil {
 			continue
 		}
+		if errs[i] != nil {
+			b.broken[p.URL] = p // reported; links to it are not errors too
+			continue
+		}
 		if why := b.leftOut(p); why != "" {
 			b.skipped[p.URL] = why
 			continue
@@ -278,12 +288,12 @@ func (b *builder) loadPage(md *markdown.Renderer, rel string) (*Page, error) {
 		return nil, content.Errorf(file, 0, "%v", err)
 	}
 	cp, err := content.Parse(file, rel, src, b.site.Location)
-	if err != nil {
+	if cp == nil {
 		return nil, err
 	}
 	p := &Page{Page: cp, Permalink: b.site.absURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
-	if b.leftOut(p) != "" {
-		return p, nil // not rendered; kept only to explain links to it
+	if err != nil || b.leftOut(p) != "" {
+		return p, err // not rendered: kept only to check and explain links to it
 	}
 	doc, err := md.Render(cp.Body)
 	if err != nil {

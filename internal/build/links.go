@@ -58,6 +58,15 @@ func (b *builder) checkLinks() error {
 	if b.section != nil {
 		pages = append(pages[:len(pages):len(pages)], b.section)
 	}
+	// Social images named in settings and front matter must exist too.
+	if img := b.site.Image; img != "" && !strings.Contains(img, "://") && !b.site.assets.Has(img) {
+		errs.Add(content.Errorf(b.site.File, content.TOMLKeyLine(b.site.Source, "image"), "image %q: no such file under %s/", img, b.o.StaticDir))
+	}
+	for _, p := range pages {
+		if img := p.Image; img != "" && !strings.Contains(img, "://") && !b.site.assets.Has(img) {
+			errs.Add(content.Errorf(p.File, p.KeyLine("image"), "image %q: no such file under %s/", img, b.o.StaticDir))
+		}
+	}
 	for _, p := range pages {
 		if p.doc == nil {
 			continue
@@ -107,6 +116,9 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 		}
 	}
 	if !ok {
+		if _, broken := b.broken[normalizePath(p)]; broken {
+			return "" // the target's own errors are reported
+		}
 		if why, skipped := b.skipped[normalizePath(p)]; skipped {
 			return fmt.Sprintf("%s is %s", p, why)
 		}

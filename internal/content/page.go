@@ -70,7 +70,9 @@ func (p *Page) IsFuture(now time.Time) bool { return !p.Date.IsZero() && p.Date.
 
 // Parse reads one content file. file is the path used in messages, rel
 // its path inside the content folder (which decides Kind and URL), and loc
-// the zone for dates written without an offset.
+// the zone for dates written without an offset. When the front matter has
+// problems but could be read, Parse returns the page (with its URL) along
+// with the errors, so a build can still check links to it.
 func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 	p := &Page{File: file, keyLines: map[string]int{}}
 	name := strings.TrimSuffix(path.Base(rel), ".md")
@@ -90,20 +92,31 @@ func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 		return nil, err
 	}
 	var errs ErrorList
+	bad := map[string]bool{} // keys present but invalid, already reported
 	for _, f := range fields {
-		errs.Add(p.set(f, loc))
+		if err := p.set(f, loc); err != nil {
+			errs.Add(err)
+			bad[f.key] = true
+		}
 	}
 
-	if strings.TrimSpace(p.Title) == "" {
-		errs.Add(Errorf(file, 1, "front matter: title is required"))
+	// A key that is present but wrong was reported above; "required" is
+	// for keys that are missing or empty.
+	required := func(key, val string) {
+		if strings.TrimSpace(val) == "" && !bad[key] {
+			what := ""
+			if p.Kind == KindArticle && key != "title" {
+				what = " for articles"
+			}
+			errs.Add(Errorf(file, p.KeyLine(key), "front matter: %s is required%s", key, what))
+		}
 	}
+	required("title", p.Title)
 	if p.Kind == KindArticle {
-		if p.Date.IsZero() && p.keyLines["date"] == 0 {
+		if p.Date.IsZero() && !bad["date"] {
 			errs.Add(Errorf(file, 1, "front matter: date is required for articles"))
 		}
-		if strings.TrimSpace(p.Description) == "" {
-			errs.Add(Errorf(file, p.KeyLine("description"), "front matter: description is required for articles"))
-		}
+		required("description", p.Description)
 	}
 	if p.Lastmod.IsZero() {
 		p.Lastmod = p.Date

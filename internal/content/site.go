@@ -60,8 +60,13 @@ func ParseSite(file string, src []byte) (*Site, error) {
 	need("baseURL", s.BaseURL)
 	if s.BaseURL != "" {
 		u, err := url.Parse(s.BaseURL)
-		if err != nil || !u.IsAbs() || u.Host == "" {
+		switch {
+		case err != nil || !u.IsAbs() || u.Host == "":
 			errs.Add(Errorf(file, TOMLKeyLine(src, "baseURL"), "baseURL %q must be an absolute URL such as https://example.com/", s.BaseURL))
+		case strings.Trim(u.Path, "/") != "":
+			// Pages link to each other by site-absolute paths (/articles/x/),
+			// as Netlify serves a site from the root of its domain.
+			errs.Add(Errorf(file, TOMLKeyLine(src, "baseURL"), "baseURL %q must be the root of a domain, without a path", s.BaseURL))
 		}
 		s.BaseURL = strings.TrimSuffix(s.BaseURL, "/") + "/"
 	}
