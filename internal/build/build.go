@@ -288,9 +288,6 @@ func (b *builder) loadPage(md *markdown.Renderer, rel string) (*Page, error) {
 		return nil, content.Errorf(file, 0, "%v", err)
 	}
 	cp, err := content.Parse(file, rel, src, b.site.Location)
-	if cp == nil {
-		return nil, err
-	}
 	p := &Page{Page: cp, Permalink: b.site.absURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
 	if err != nil || b.leftOut(p) != "" {
 		return p, err // not rendered: kept only to check and explain links to it

@@ -18,12 +18,17 @@ type target struct {
 func (b *builder) targets() map[string]target {
 	s := b.site
 	t := map[string]target{}
+	claim := func(u string, p *Page) { // the first claimant owns a URL, as in checkURLs
+		if _, ok := t[u]; !ok {
+			t[u] = target{page: p}
+		}
+	}
 	for _, p := range b.pages {
-		t[p.URL] = target{page: p}
+		claim(p.URL, p)
 	}
 	for _, p := range b.pages {
 		for _, a := range p.Aliases {
-			t[normalizePath(a)] = target{page: p}
+			claim(normalizePath(a), p)
 		}
 	}
 	paged := func(base string, n int) {

@@ -47,13 +47,20 @@ func (l *ErrorList) Add(err error) {
 	*l = append(*l, err)
 }
 
-// Err returns nil when l is empty and l, sorted by file and line, otherwise.
+// Err returns nil when l is empty and otherwise l sorted by file and line,
+// each message once (a broken layout fails every page that uses it).
 func (l ErrorList) Err() error {
 	if len(l) == 0 {
 		return nil
 	}
 	l.Sort()
-	return l
+	out := l[:1]
+	for _, err := range l[1:] {
+		if err.Error() != out[len(out)-1].Error() {
+			out = append(out, err)
+		}
+	}
+	return out
 }
 
 // Sort orders the list by file, then line, keeping other errors last.

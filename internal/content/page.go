@@ -71,8 +71,8 @@ func (p *Page) IsFuture(now time.Time) bool { return !p.Date.IsZero() && p.Date.
 // Parse reads one content file. file is the path used in messages, rel
 // its path inside the content folder (which decides Kind and URL), and loc
 // the zone for dates written without an offset. When the front matter has
-// problems but could be read, Parse returns the page (with its URL) along
-// with the errors, so a build can still check links to it.
+// problems, Parse returns the page (with at least its URL) along with the
+// errors, so a build can still tell links to it from broken links.
 func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 	p := &Page{File: file, keyLines: map[string]int{}}
 	name := strings.TrimSuffix(path.Base(rel), ".md")
@@ -87,10 +87,15 @@ func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 		p.Kind = KindPage
 	}
 
+	p.Slug = Slugify(name)
+	p.setURL()
 	fields, err := splitFrontMatter(p, src)
 	if err != nil {
-		return nil, err
+		// Unreadable front matter: the page still has its URL from the
+		// file name, so a build can tell links to it from broken links.
+		return p, err
 	}
+	p.Slug = ""
 	var errs ErrorList
 	bad := map[string]bool{} // keys present but invalid, already reported
 	for _, f := range fields {
@@ -127,6 +132,17 @@ func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 	} else if p.Slug != Slugify(p.Slug) {
 		errs.Add(Errorf(file, p.KeyLine("slug"), "front matter: slug %q may only hold lower-case letters, digits and dashes (try %q)", p.Slug, Slugify(p.Slug)))
 	}
+	p.setURL()
+	for _, a := range p.Aliases {
+		if !strings.HasPrefix(a, "/") || strings.ContainsAny(a, " \t\r\n") {
+			errs.Add(Errorf(file, p.KeyLine("aliases"), "front matter: alias %q must be a site path starting with /", a))
+		}
+	}
+	return p, errs.Err()
+}
+
+// setURL derives the page's URL from its kind and slug.
+func (p *Page) setURL() {
 	switch p.Kind {
 	case KindHome:
 		p.URL = "/"
@@ -137,12 +153,6 @@ func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 	default:
 		p.URL = "/" + p.Slug + "/"
 	}
-	for _, a := range p.Aliases {
-		if !strings.HasPrefix(a, "/") || strings.ContainsAny(a, " \t\r\n") {
-			errs.Add(Errorf(file, p.KeyLine("aliases"), "front matter: alias %q must be a site path starting with /", a))
-		}
-	}
-	return p, errs.Err()
 }
 
 // field is one front-matter key with its value and line.
@@ -167,7 +177,7 @@ func splitFrontMatter(p *Page, src []byte) ([]field, error) {
 		return nil, Errorf(p.File, 1, "front matter: missing; start the file with a line of --- (YAML) or +++ (TOML)")
 	}
 	// Find the closing delimiter on a line of its own.
-	rest := src[len(delim):]
+	rest := bytes.TrimLeft(src[len(delim):], " \t") // hasLine allows trailing blanks
 	rest = bytes.TrimPrefix(bytes.TrimPrefix(rest, []byte("\r")), []byte("\n"))
 	fmStart := len(src) - len(rest)
 	var fm []byte
@@ -259,7 +269,26 @@ func yamlError(file string, err error) error {
 			msg = strings.TrimSpace(msg[:i] + strings.TrimSpace(rest))
 		}
 	}
+	if line > 0 && yamlParserProblems[msg] {
+		line++ // yaml.v3 counts these from 0, its scanner's problems from 1
+	}
 	return Errorf(file, 1+max(line, 1), "front matter: invalid YAML: %s", msg)
+}
+
+// yamlParserProblems are the messages of yaml.v3's parser (parserc.go), as
+// opposed to its scanner: it reports their line numbers 0-based.
+var yamlParserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
 }
 
 // tomlFields decodes TOML front matter (which starts on line 2).
@@ -368,11 +397,14 @@ func (f field) strs() ([]string, error) {
 			if f.node.Tag == "!!null" {
 				return nil, nil
 			}
+			if f.node.Tag != "!!str" { // tags: 5 is a mistake, as in TOML
+				return nil, errList
+			}
 			return []string{f.node.Value}, nil
 		case yaml.SequenceNode:
 			out := make([]string, 0, len(f.node.Content))
 			for _, n := range f.node.Content {
-				if n.Kind != yaml.ScalarNode {
+				if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
 					return nil, errList
 				}
 				out = append(out, n.Value)

@@ -98,11 +98,8 @@ func ParseSite(file string, src []byte) (*Site, error) {
 // tomlError turns a go-toml error into an *Error with the line it names.
 // offset is the line of the TOML text within file, minus one.
 func tomlError(file string, offset int, err error) error {
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		row, _ := de.Position()
-		return Errorf(file, offset+row, "%s", de.Error())
-	}
+	// StrictMissingError first: it unwraps to its DecodeErrors, which
+	// would otherwise match below as a bare "toml: unknown field".
 	var se *toml.StrictMissingError
 	if errors.As(err, &se) {
 		var errs ErrorList
@@ -111,6 +108,11 @@ func tomlError(file string, offset int, err error) error {
 			errs.Add(Errorf(file, offset+row, "unknown setting %q", strings.Join(e.Key(), ".")))
 		}
 		return errs.Err()
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		return Errorf(file, offset+row, "%s", de.Error())
 	}
 	return Errorf(file, offset+1, "%v", err)
 }

@@ -100,9 +100,18 @@ func (r *Renderer) Render(src []byte) (*Doc, error) {
 	d := &Doc{}
 	lines := lineStarts(src)
 	ids := map[string]bool{}
+	inWord := false // the text so far ends inside a word
+	words := func(b []byte) {
+		var w int
+		w, inWord = countWords(b, inWord)
+		d.Words += w
+	}
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if n.Type() == ast.TypeBlock {
+			inWord = false
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -117,10 +126,23 @@ func (r *Renderer) Render(src []byte) (*Doc, error) {
 		case *ast.Image:
 			d.Links = append(d.Links, Link{Dest: string(n.Destination), Line: lineOf(lines, firstOffset(n, src)), Image: true, Alt: plainText(n, src)})
 		case *ast.Text:
-			d.Words += countWords(n.Segment.Value(src))
+			// A word can span Text nodes: don<String ’>t, foo<Emphasis>bar.
+			words(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				inWord = false
+			}
+		case *ast.AutoLink:
+			words(n.Label(src))
+			if n.AutoLinkType == ast.AutoLinkURL {
+				d.Links = append(d.Links, Link{Dest: string(n.URL(src)), Line: lineOf(lines, firstOffset(n, src))})
+			}
 		}
 		if fn, ok := n.(*east.FootnoteLink); ok {
-			ids["fnref:"+itoa(fn.Index)] = true
+			ref := "fnref"
+			if fn.RefIndex > 0 {
+				ref += itoa(fn.RefIndex) // a later reference to the same note
+			}
+			ids[ref+":"+itoa(fn.Index)] = true
 		}
 		if fn, ok := n.(*east.Footnote); ok {
 			ids["fn:"+itoa(fn.Index)] = true
@@ -170,9 +192,13 @@ func lineOf(starts []int, off int) int {
 	return max(i, 1)
 }
 
-// firstOffset returns the source offset of an inline node: its first text
-// segment, or the first line of its enclosing block.
+// firstOffset returns the source offset of an inline node: where goldmark
+// recorded it starts, else its first text segment, else the first line of
+// its enclosing block.
 func firstOffset(n ast.Node, src []byte) int {
+	if pos := n.Pos(); pos >= 0 {
+		return pos
+	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		if t, ok := c.(*ast.Text); ok {
 			return t.Segment.Start
@@ -202,14 +228,18 @@ func plainText(n ast.Node, src []byte) string {
 			}
 		case *ast.String:
 			b.WriteString(html.UnescapeString(string(c.Value)))
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
 		}
 		return ast.WalkContinue, nil
 	})
 	return b.String()
 }
 
-func countWords(b []byte) int {
-	n, in := 0, false
+// countWords counts the words that start in b; in says whether the text
+// before b ended inside a word. It also returns whether b does.
+func countWords(b []byte, in bool) (int, bool) {
+	n := 0
 	for i := 0; i < len(b); {
 		c := b[i]
 		var space bool
@@ -226,7 +256,7 @@ func countWords(b []byte) int {
 		}
 		in = !space
 	}
-	return n
+	return n, in
 }
 
 // headingRenderer renders headings with their id and the heading text as
