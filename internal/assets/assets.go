@@ -140,6 +140,10 @@ func (s *Set) URL(name string) (string, error) {
 	return u, nil
 }
 
+// URLs maps each fingerprinted source path ("css/site.css") to its URL.
+// The map must not be modified.
+func (s *Set) URLs() map[string]string { return s.urls }
+
 // Has reports whether the set writes a file at the site path p ("/favicon.svg").
 func (s *Set) Has(p string) bool {
 	p = strings.TrimPrefix(p, "/")

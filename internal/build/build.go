@@ -159,31 +159,61 @@ func (w *dirWriter) write(name string, data []byte) error {
 	return os.WriteFile(filepath.Join(w.root, filepath.FromSlash(name)), data, 0o644)
 }
 
-// builder holds one build's state.
+// builder holds one build's state. A Session keeps it between builds and
+// updates it after edits.
 type builder struct {
-	o       Options
-	site    *Site
-	min     *minify.M
-	layouts *layouts
-	pages   []*Page           // every content page that is published, in file order
-	section *Page             // content/articles/_index.md, if any
-	skipped map[string]string // URL → why it is left out ("a draft", ...)
-	broken  map[string]*Page  // URL → page whose own errors were reported
+	o         Options
+	site      *Site
+	min       *minify.M
+	layouts   *layouts
+	layoutErr error
+	assets    *assets.Set
+	assetErr  error
+	sources   map[string]source // content file (relative path) → parsed page
+	pages     []*Page           // every content page that is published, in file order
+	section   *Page             // content/articles/_index.md, if any
+	skipped   map[string]string // URL → why it is left out ("a draft", ...)
+	broken    map[string]*Page  // URL → page whose own errors were reported
+}
+
+// source is one content file as last read.
+type source struct {
+	page *Page // nil when unreadable
+	err  error
+}
+
+func newBuilder(o Options) *builder {
+	return &builder{o: o, min: assets.NewMinifier()}
 }
 
 // generate loads, validates and renders the site into w.
 func generate(ctx context.Context, o Options, w writer) (*Result, error) {
-	b := &builder{o: o, min: assets.NewMinifier(), skipped: map[string]string{}, broken: map[string]*Page{}}
+	b := newBuilder(o)
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
-	return b.render(ctx, w)
+	return b.render(ctx, w, b.jobs())
 }
 
 // load reads settings, content, layouts and static files, renders the
 // markdown and checks everything that can be checked before writing.
 func (b *builder) load(ctx context.Context) error {
-	var errs content.ErrorList
+	if err := b.loadSettings(); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Go(b.loadAssets)
+	wg.Go(b.loadLayouts)
+	err := b.loadPages(ctx)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return b.validate()
+}
+
+// loadSettings reads site.toml (or the defaults' copy).
+func (b *builder) loadSettings() error {
 	siteFile := path.Join(b.o.ContentDir, content.SiteFile)
 	src, err := fs.ReadFile(b.o.Content, content.SiteFile)
 	if errors.Is(err, fs.ErrNotExist) && b.o.Defaults != nil {
@@ -201,29 +231,31 @@ func (b *builder) load(ctx context.Context) error {
 		settings.BaseURL = strings.TrimSuffix(b.o.BaseURL, "/") + "/"
 	}
 	b.site = &Site{Site: settings, Now: b.o.Now, Dev: b.o.Dev}
+	return nil
+}
 
-	var wg sync.WaitGroup
-	var assetErr, layoutErr error
-	wg.Go(func() {
-		b.site.assets, assetErr = assets.Load(b.o.Static, b.min)
-	})
-	wg.Go(func() {
-		b.layouts, layoutErr = loadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site.funcs)
-	})
-	errs.Add(b.loadPages(ctx))
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	errs.Add(assetErr)
-	errs.Add(layoutErr)
-	// Keep checking what can be checked, so one run lists every problem.
+func (b *builder) loadAssets() {
+	b.assets, b.assetErr = assets.Load(b.o.Static, b.min)
+}
+
+func (b *builder) loadLayouts() {
+	b.layouts, b.layoutErr = loadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site.funcs)
+}
+
+// validate sorts the published pages and runs every check, collecting
+// all problems so one run lists them together.
+func (b *builder) validate() error {
+	var errs content.ErrorList
+	errs.Add(b.classify())
+	errs.Add(b.assetErr)
+	errs.Add(b.layoutErr)
+	b.site.assets = b.assets
 	b.organize()
 	errs.Add(b.checkURLs())
-	if layoutErr == nil {
+	if b.layoutErr == nil {
 		errs.Add(b.checkLayouts())
 	}
-	if assetErr == nil {
+	if b.assetErr == nil {
 		errs.Add(b.checkLinks())
 	}
 	return errs.Err()
@@ -235,15 +267,14 @@ func (b *builder) loadPages(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", b.o.ContentDir, err)
 	}
-	pages := make([]*Page, len(files))
-	errs := make([]error, len(files))
+	srcs := make([]source, len(files))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range b.o.Workers {
 		wg.Go(func() {
 			md := markdown.New()
 			for i := range work {
-				pages[i], errs[i] = b.loadPage(md, files[i])
+				srcs[i].page, srcs[i].err = b.loadPage(md, files[i])
 			}
 		})
 	}
@@ -258,25 +289,39 @@ func (b *builder) loadPages(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	b.sources = make(map[string]source, len(files))
+	for i, f := range files {
+		b.sources[f] = srcs[i]
+	}
+	return nil
+}
+
+// classify sorts the content files into published pages, the articles
+// section, pages left out and pages with problems, in file order.
+func (b *builder) classify() error {
+	b.pages, b.section = nil, nil
+	b.skipped, b.broken = map[string]string{}, map[string]*Page{}
+	files := make([]string, 0, len(b.sources))
+	for f := range b.sources {
+		files = append(files, f)
+	}
+	slices.Sort(files)
 	var all content.ErrorList
-	for i, p := range pages {
-		all.Add(errs[i])
-		if p == nil {
-			continue
-		}
-		if errs[i] != nil {
+	for _, f := range files {
+		src := b.sources[f]
+		p := src.page
+		all.Add(src.err)
+		switch {
+		case p == nil:
+		case src.err != nil:
 			b.broken[p.URL] = p // reported; links to it are not errors too
-			continue
-		}
-		if why := b.leftOut(p); why != "" {
-			b.skipped[p.URL] = why
-			continue
-		}
-		if p.Kind == content.KindSection {
+		case b.leftOut(p) != "":
+			b.skipped[p.URL] = b.leftOut(p)
+		case p.Kind == content.KindSection:
 			b.section = p
-			continue
+		default:
+			b.pages = append(b.pages, p)
 		}
-		b.pages = append(b.pages, p)
 	}
 	return all.Err()
 }
@@ -285,7 +330,7 @@ func (b *builder) loadPage(md *markdown.Renderer, rel string) (*Page, error) {
 	file := path.Join(b.o.ContentDir, rel)
 	src, err := fs.ReadFile(b.o.Content, rel)
 	if err != nil {
-		return nil, content.Errorf(file, 0, "%v", err)
+		return nil, content.Errorf(file, 0, "%w", err)
 	}
 	cp, err := content.Parse(file, rel, src, b.site.Location)
 	p := &Page{Page: cp, Permalink: b.site.absURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
@@ -318,6 +363,7 @@ func (b *builder) leftOut(p *Page) string {
 // organize sorts articles newest first and gathers tags.
 func (b *builder) organize() {
 	s := b.site
+	s.Articles, s.Pages, s.Tags = nil, nil, nil
 	tags := map[string]*Tag{}
 	for _, p := range b.pages {
 		switch p.Kind {

@@ -14,14 +14,27 @@ import (
 
 // job produces one output file.
 type job struct {
-	name string // output path, e.g. "articles/x/index.html"
-	html bool   // counts as a page
-	make func(buf *bytes.Buffer) ([]byte, error)
+	name  string // output path, e.g. "articles/x/index.html"
+	html  bool   // counts as a page
+	page  *Page  // the page an HTML output renders
+	group group  // what else the output depends on
+	make  func(buf *bytes.Buffer) ([]byte, error)
 }
 
-// render writes every output through w, in parallel.
-func (b *builder) render(ctx context.Context, w writer) (*Result, error) {
-	jobs := b.jobs()
+// group says what an output depends on besides layouts, so a Session can
+// tell which outputs an edit affects.
+type group int
+
+const (
+	groupPage   group = iota // one content page
+	groupList                // lists of articles: /articles/, tags, home
+	groupFeed                // feeds: the newest articles with their content
+	groupSite                // sitemap, _redirects, robots, _headers, 404
+	groupStatic              // a file from static/
+)
+
+// render writes the given outputs through w, in parallel.
+func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, error) {
 	var pages, files atomic.Int64
 	var mu sync.Mutex
 	var errs content.ErrorList
@@ -74,17 +87,22 @@ func (b *builder) render(ctx context.Context, w writer) (*Result, error) {
 func (b *builder) jobs() []*job {
 	s := b.site
 	var jobs []*job
-	page := func(p *Page, list *List) {
-		jobs = append(jobs, &job{name: outputPath(p.URL), html: true, make: func(buf *bytes.Buffer) ([]byte, error) {
+	add := func(g group, p *Page, list *List) {
+		jobs = append(jobs, &job{name: outputPath(p.URL), html: true, page: p, group: g, make: func(buf *bytes.Buffer) ([]byte, error) {
 			return b.execute(buf, p, list)
 		}})
 	}
+	page := func(p *Page, list *List) { add(groupList, p, list) }
 	// Articles first: they are the bulk of the work and start at once.
 	for _, p := range s.Articles {
-		page(p, nil)
+		add(groupPage, p, nil)
 	}
 	for _, p := range s.Pages {
-		page(p, nil)
+		g := groupPage
+		if p.Kind == content.KindHome {
+			g = groupList // it lists the newest articles
+		}
+		add(g, p, nil)
 	}
 
 	// /articles/ and its later pages.
@@ -110,19 +128,19 @@ func (b *builder) jobs() []*job {
 
 	// 404.
 	nf := b.generated(content.KindNotFound, "Page not found", "/404.html", "The page you asked for is not here.")
-	page(nf, nil)
+	add(groupSite, nf, nil)
 
 	// Feeds and files for crawlers and Netlify.
 	jobs = append(jobs,
-		&job{name: "feed.xml", make: func(*bytes.Buffer) ([]byte, error) { return b.atom() }},
-		&job{name: "feed.json", make: func(*bytes.Buffer) ([]byte, error) { return b.jsonFeed() }},
-		&job{name: "sitemap.xml", make: func(*bytes.Buffer) ([]byte, error) { return b.sitemap() }},
-		&job{name: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return b.robots(), nil }},
-		&job{name: "_headers", make: func(*bytes.Buffer) ([]byte, error) { return headers.File(), nil }},
-		&job{name: "_redirects", make: func(*bytes.Buffer) ([]byte, error) { return b.redirects(), nil }},
+		&job{name: "feed.xml", group: groupFeed, make: func(*bytes.Buffer) ([]byte, error) { return b.atom() }},
+		&job{name: "feed.json", group: groupFeed, make: func(*bytes.Buffer) ([]byte, error) { return b.jsonFeed() }},
+		&job{name: "sitemap.xml", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.sitemap() }},
+		&job{name: "robots.txt", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.robots(), nil }},
+		&job{name: "_headers", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return headers.File(), nil }},
+		&job{name: "_redirects", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.redirects(), nil }},
 	)
 	for _, f := range s.assets.Files {
-		jobs = append(jobs, &job{name: f.Path, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
+		jobs = append(jobs, &job{name: f.Path, group: groupStatic, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
 	}
 	return jobs
 }

@@ -23,14 +23,25 @@ func Files(fsys fs.FS) ([]string, error) {
 			}
 			return nil
 		}
-		if d.IsDir() || path.Ext(name) != ".md" {
-			return nil
+		if !d.IsDir() && IsContentFile(p) {
+			files = append(files, p)
 		}
-		if name == "_index.md" && p != "_index.md" && p != "articles/_index.md" {
-			return nil
-		}
-		files = append(files, p)
 		return nil
 	})
 	return files, err
+}
+
+// IsContentFile reports whether rel, a path inside the content folder, is a
+// content file that Files would list.
+func IsContentFile(rel string) bool {
+	if path.Ext(rel) != ".md" {
+		return false
+	}
+	parts := strings.Split(rel, "/")
+	for _, part := range parts {
+		if strings.HasPrefix(part, ".") || (strings.HasPrefix(part, "_") && part != "_index.md") {
+			return false
+		}
+	}
+	return parts[len(parts)-1] != "_index.md" || rel == "_index.md" || rel == "articles/_index.md"
 }

@@ -1,0 +1,308 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/markdown"
+)
+
+// Session keeps a built site in memory and updates it after edits,
+// re-rendering only the outputs an edit affects. It is the engine of site
+// serve; Build and Check are one-shot runs of the same pipeline.
+type Session struct {
+	o       Options
+	applyMu sync.Mutex // one Build or Apply at a time
+
+	mu    sync.RWMutex
+	b     *builder          // the last good build
+	files map[string][]byte // output path → content
+}
+
+// Change names one edited, created or deleted source file.
+type Change struct {
+	Root string // "content", "layouts" or "static"
+	Path string // slash-separated, relative to Root
+}
+
+// Roots of changes.
+const (
+	RootContent = "content"
+	RootLayouts = "layouts"
+	RootStatic  = "static"
+)
+
+// Update reports what a build or update of a Session did.
+type Update struct {
+	Written []string // outputs (re)written
+	Removed []string // outputs that no longer exist
+	Pages   int      // HTML pages among Written
+	CSSOnly bool     // only stylesheets changed: a browser can swap them in place
+	CSS     []string // URLs of the current stylesheets, when CSSOnly
+	Full    bool     // everything was rebuilt
+	Elapsed time.Duration
+}
+
+// NewSession returns a Session; call Build before anything else.
+func NewSession(o Options) *Session {
+	return &Session{o: o.withDefaults(), files: map[string][]byte{}}
+}
+
+// File returns the content of an output ("articles/x/index.html").
+func (s *Session) File(name string) ([]byte, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	data, ok := s.files[name]
+	return data, ok
+}
+
+// Build builds everything from scratch. On error the previous outputs stay.
+func (s *Session) Build(ctx context.Context) (*Update, error) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	return s.build(ctx)
+}
+
+func (s *Session) build(ctx context.Context) (*Update, error) {
+	start := time.Now()
+	o := s.o
+	o.Now = time.Now()
+	if !s.o.Now.IsZero() {
+		o.Now = s.o.Now
+	}
+	b := newBuilder(o)
+	if err := b.load(ctx); err != nil {
+		return nil, err
+	}
+	return s.commit(ctx, b, b.jobs(), nil, true, start)
+}
+
+// Apply updates the site after the given source files changed. Outputs
+// are re-rendered only where the change shows: a body edit re-renders its
+// page (and the feeds, which carry content); a change to what lists show
+// (title, date, tags, description, ...) also re-renders the lists, tag
+// pages, home, feeds and sitemap; a layout change re-renders the pages
+// using it; a CSS change re-renders pages (their stylesheet URL changed)
+// and tells the browser it may swap the stylesheet in place. site.toml
+// changes rebuild everything. On error nothing changes.
+func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	start := time.Now()
+	s.mu.RLock()
+	old := s.b
+	s.mu.RUnlock()
+	if old == nil {
+		return s.build(ctx)
+	}
+	nb := old.clone()
+	var sel selection
+	md := markdown.New()
+	for _, c := range changes {
+		switch c.Root {
+		case RootContent:
+			if c.Path == content.SiteFile {
+				return s.build(ctx)
+			}
+			if !content.IsContentFile(c.Path) {
+				continue
+			}
+			if err := nb.reloadSource(md, c.Path, &sel); err != nil {
+				return nil, err
+			}
+		case RootLayouts:
+			sel.layouts = true
+			if c.Path == BaseLayout || strings.HasPrefix(c.Path, "partials/") {
+				sel.allHTML = true
+			} else {
+				sel.layoutNames = append(sel.layoutNames, strings.TrimSuffix(c.Path, ".html"))
+			}
+		case RootStatic:
+			sel.static = true
+		}
+	}
+	if sel.layouts {
+		nb.loadLayouts()
+	}
+	if sel.static {
+		oldURLs := nb.assets.URLs()
+		nb.loadAssets()
+		if nb.assetErr == nil && !maps.Equal(oldURLs, nb.assets.URLs()) {
+			sel.allHTML = true // pages name the new fingerprinted URLs
+			sel.cssOnly = onlyCSS(changes)
+		}
+	}
+	if err := nb.validate(); err != nil {
+		return nil, err
+	}
+	var jobs []*job
+	for _, j := range nb.jobs() {
+		if sel.wants(nb, j) {
+			jobs = append(jobs, j)
+		}
+	}
+	return s.commit(ctx, nb, jobs, &sel, false, start)
+}
+
+// commit renders jobs into a staging map and, if all succeed, makes them
+// and nb current, removing outputs that the new build does not produce.
+func (s *Session) commit(ctx context.Context, nb *builder, jobs []*job, sel *selection, full bool, start time.Time) (*Update, error) {
+	stage := &memWriter{files: map[string][]byte{}}
+	res, err := nb.render(ctx, stage, jobs)
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]bool{}
+	for _, j := range nb.jobs() {
+		all[j.name] = true
+	}
+	u := &Update{Pages: res.Pages, Full: full}
+	s.mu.Lock()
+	if full {
+		for name := range s.files {
+			if !stage.has(name) {
+				u.Removed = append(u.Removed, name)
+			}
+		}
+		s.files = stage.files
+	} else {
+		for name := range s.files {
+			if !all[name] {
+				delete(s.files, name)
+				u.Removed = append(u.Removed, name)
+			}
+		}
+		maps.Copy(s.files, stage.files)
+	}
+	s.b = nb
+	s.mu.Unlock()
+	u.Written = slices.Sorted(maps.Keys(stage.files))
+	slices.Sort(u.Removed)
+	if sel != nil && sel.cssOnly {
+		u.CSSOnly = true
+		for _, f := range nb.assets.Files {
+			if path.Ext(f.Path) == ".css" {
+				u.CSS = append(u.CSS, "/"+f.Path)
+			}
+		}
+	}
+	u.Elapsed = time.Since(start)
+	return u, nil
+}
+
+// selection is what an update re-renders.
+type selection struct {
+	pages       map[string]bool // URLs of content pages whose body changed
+	lists       bool            // what lists show changed (or pages came and went)
+	feeds       bool            // content of a feed article changed
+	layouts     bool            // reload layouts
+	layoutNames []string        // layouts whose pages to re-render
+	allHTML     bool            // every page
+	static      bool            // reload static files
+	cssOnly     bool
+}
+
+func (sel *selection) wants(b *builder, j *job) bool {
+	switch {
+	case j.group == groupStatic:
+		return sel.static
+	case j.html && sel.allHTML:
+		return true
+	case j.html && slices.Contains(sel.layoutNames, b.layoutFor(j.page)):
+		return true
+	case sel.lists && j.group != groupPage:
+		return true
+	case j.group == groupFeed:
+		return sel.feeds
+	case j.group == groupPage:
+		return sel.pages[j.page.URL]
+	}
+	return false
+}
+
+// clone copies the builder's state so an update can change it without
+// touching the last good build.
+func (b *builder) clone() *builder {
+	nb := *b
+	nb.sources = maps.Clone(b.sources)
+	// The Site is shared: the layouts' functions are bound to it, and
+	// validate recomputes all of its derived fields before any render.
+	nb.pages, nb.section, nb.skipped, nb.broken = nil, nil, nil, nil
+	return &nb
+}
+
+// reloadSource re-reads one content file (absent: deleted) and notes in
+// sel what the change affects.
+func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection) error {
+	old := b.sources[rel].page
+	p, err := b.loadPage(md, rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		delete(b.sources, rel)
+		sel.lists = true
+		return nil
+	}
+	b.sources[rel] = source{page: p, err: err}
+	if p == nil || old == nil || summary(old) != summary(p) {
+		sel.lists = true
+	}
+	if p != nil {
+		if sel.pages == nil {
+			sel.pages = map[string]bool{}
+		}
+		sel.pages[p.URL] = true
+		sel.feeds = sel.feeds || p.Kind == content.KindArticle
+	}
+	return nil
+}
+
+// summary is what lists, tag pages, feeds' metadata and the sitemap show
+// of a page; a change to anything else re-renders the page alone.
+func summary(p *Page) string {
+	return strings.Join([]string{
+		p.Title, p.Description, p.Date.String(), p.Lastmod.String(), p.URL, p.Image, p.Layout,
+		strings.Join(p.Tags, "\x00"), strings.Join(p.Aliases, "\x00"),
+		boolString(p.Draft), boolString(p.Scheduled), string(rune('0' + min(p.ReadingTime, 40))),
+	}, "\x01")
+}
+
+func boolString(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func onlyCSS(changes []Change) bool {
+	for _, c := range changes {
+		if c.Root != RootStatic || path.Ext(c.Path) != ".css" {
+			return false
+		}
+	}
+	return true
+}
+
+// memWriter keeps outputs in memory.
+type memWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (w *memWriter) write(name string, data []byte) error {
+	w.mu.Lock()
+	w.files[name] = data
+	w.mu.Unlock()
+	return nil
+}
+
+func (w *memWriter) has(name string) bool {
+	_, ok := w.files[name]
+	return ok
+}

@@ -1,0 +1,176 @@
+package build
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+)
+
+// newTestSession builds a small site in memory from the shared golden
+// layouts and returns the session and its content, layouts and static
+// folders, which the test edits between updates.
+func newTestSession(t *testing.T) (*Session, fstest.MapFS, fstest.MapFS, fstest.MapFS) {
+	t.Helper()
+	shared, err := txtar.ParseFile("testdata/layouts.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay, static := fstest.MapFS{}, fstest.MapFS{}
+	for _, f := range shared.Files {
+		dir, name, _ := strings.Cut(f.Name, "/")
+		m := map[string]fstest.MapFS{"layouts": lay, "static": static}[dir]
+		m[name] = &fstest.MapFile{Data: f.Data}
+	}
+	cont := fstest.MapFS{
+		"site.toml":       {Data: []byte("title = \"S\"\nbaseURL = \"https://example.com/\"\n")},
+		"_index.md":       {Data: []byte("---\ntitle: Home\n---\nHi.\n")},
+		"about.md":        {Data: []byte("---\ntitle: About\n---\nSee [one](/articles/one/).\n")},
+		"articles/one.md": {Data: []byte("---\ntitle: One\ndate: 2026-01-01\ndescription: first\ntags: [a]\n---\nBody one.\n")},
+		"articles/two.md": {Data: []byte("---\ntitle: Two\ndate: 2026-01-02\ndescription: second\ntags: [a, b]\n---\nBody two.\n")},
+	}
+	s := NewSession(Options{Content: cont, Layouts: lay, Static: static, Now: goldenNow})
+	if _, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, cont, lay, static
+}
+
+func file(t *testing.T, s *Session, name string) string {
+	t.Helper()
+	data, ok := s.File(name)
+	if !ok {
+		t.Fatalf("%s: not in the site", name)
+	}
+	return string(data)
+}
+
+func apply(t *testing.T, s *Session, changes ...Change) *Update {
+	t.Helper()
+	u, err := s.Apply(context.Background(), changes)
+	if err != nil {
+		t.Fatalf("Apply(%v): %v", changes, err)
+	}
+	return u
+}
+
+func sameSet(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got %q, want %q", what, got, want)
+	}
+}
+
+func TestSessionBodyEdit(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	cont["articles/one.md"].Data = []byte("---\ntitle: One\ndate: 2026-01-01\ndescription: first\ntags: [a]\n---\nBody edited.\n")
+	u := apply(t, s, Change{RootContent, "articles/one.md"})
+	sameSet(t, "written", u.Written, []string{"articles/one/index.html", "feed.xml", "feed.json"})
+	if !strings.Contains(file(t, s, "articles/one/index.html"), "Body edited.") {
+		t.Error("the page does not show the edit")
+	}
+	if u.Pages != 1 || u.Full || u.CSSOnly || len(u.Removed) != 0 {
+		t.Errorf("got %+v, want one page, not full, nothing removed", u)
+	}
+}
+
+func TestSessionTitleEdit(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	cont["articles/one.md"].Data = []byte("---\ntitle: One renamed\ndate: 2026-01-01\ndescription: first\ntags: [a]\n---\nBody one.\n")
+	u := apply(t, s, Change{RootContent, "articles/one.md"})
+	for _, want := range []string{"articles/one/index.html", "articles/index.html", "index.html", "tags/a/index.html", "tags/index.html", "feed.xml", "sitemap.xml", "_redirects"} {
+		if !slices.Contains(u.Written, want) {
+			t.Errorf("title edit did not rewrite %s (wrote %q)", want, u.Written)
+		}
+	}
+	if slices.Contains(u.Written, "articles/two/index.html") || slices.Contains(u.Written, "about/index.html") {
+		t.Errorf("title edit rewrote unaffected pages: %q", u.Written)
+	}
+	if !strings.Contains(file(t, s, "articles/index.html"), "One renamed") {
+		t.Error("the list does not show the new title")
+	}
+}
+
+func TestSessionDeleteAndRename(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	cont["articles/three.md"] = cont["articles/two.md"]
+	delete(cont, "articles/two.md")
+	u := apply(t, s, Change{RootContent, "articles/two.md"}, Change{RootContent, "articles/three.md"})
+	sameSet(t, "removed", u.Removed, []string{"articles/two/index.html"})
+	if _, ok := s.File("articles/three/index.html"); !ok {
+		t.Error("renamed article's new page missing")
+	}
+	if strings.Contains(file(t, s, "articles/index.html"), "/articles/two/") {
+		t.Error("the list still links to the old URL")
+	}
+}
+
+func TestSessionLayoutEdit(t *testing.T) {
+	s, _, lay, _ := newTestSession(t)
+	lay["article.html"].Data = []byte(`{{define "main"}}<h1 class="changed">{{.Page.Title}}</h1>{{.Page.Content}}{{end}}`)
+	u := apply(t, s, Change{RootLayouts, "article.html"})
+	sameSet(t, "written", u.Written, []string{"articles/one/index.html", "articles/two/index.html"})
+	if !strings.Contains(file(t, s, "articles/two/index.html"), `class="changed"`) {
+		t.Error("article pages do not use the edited layout")
+	}
+
+	lay["base.html"].Data = []byte(strings.Replace(string(lay["base.html"].Data), "<main>", `<main class="base-changed">`, 1))
+	u = apply(t, s, Change{RootLayouts, "base.html"})
+	if u.Pages < 8 || !strings.Contains(file(t, s, "about/index.html"), "base-changed") {
+		t.Errorf("a base.html edit re-rendered %d pages; want every page", u.Pages)
+	}
+}
+
+func TestSessionCSSEdit(t *testing.T) {
+	s, _, _, static := newTestSession(t)
+	before := file(t, s, "index.html")
+	static["css/site.css"].Data = []byte("body { color: blue; }")
+	u := apply(t, s, Change{RootStatic, "css/site.css"})
+	if !u.CSSOnly || len(u.CSS) != 1 {
+		t.Fatalf("got CSSOnly %v CSS %q, want a CSS-only update with the new URL", u.CSSOnly, u.CSS)
+	}
+	if css := file(t, s, strings.TrimPrefix(u.CSS[0], "/")); css != "body{color:blue}" {
+		t.Errorf("new stylesheet: got %q", css)
+	}
+	if after := file(t, s, "index.html"); after == before || !strings.Contains(after, u.CSS[0]) {
+		t.Error("pages do not link the new stylesheet")
+	}
+	if len(u.Removed) != 1 || !strings.HasPrefix(u.Removed[0], "assets/site.") {
+		t.Errorf("removed %q, want the old stylesheet", u.Removed)
+	}
+}
+
+func TestSessionErrorKeepsLastGood(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	good := file(t, s, "articles/one/index.html")
+	cont["articles/one.md"].Data = []byte("---\ntitle: [broken\n---\n")
+	_, err := s.Apply(context.Background(), []Change{{RootContent, "articles/one.md"}})
+	if err == nil || !strings.HasPrefix(err.Error(), "content/articles/one.md:3: front matter: invalid YAML") {
+		t.Fatalf("got %v, want a file:line error", err)
+	}
+	if got := file(t, s, "articles/one/index.html"); got != good {
+		t.Error("a failed update changed the served page")
+	}
+	// A link elsewhere to the broken page is not reported as well.
+	if strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("got several errors, want only the front matter one:\n%v", err)
+	}
+	cont["articles/one.md"].Data = []byte("---\ntitle: One fixed\ndate: 2026-01-01\ndescription: first\n---\nFixed.\n")
+	apply(t, s, Change{RootContent, "articles/one.md"})
+	if !strings.Contains(file(t, s, "articles/one/index.html"), "Fixed.") {
+		t.Error("the fix is not served")
+	}
+}
+
+func TestSessionSiteTOMLRebuildsAll(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	cont["site.toml"].Data = []byte("title = \"Renamed\"\nbaseURL = \"https://example.com/\"\n")
+	u := apply(t, s, Change{RootContent, "site.toml"})
+	if !u.Full || !strings.Contains(file(t, s, "about/index.html"), "Renamed") {
+		t.Errorf("got %+v, want a full rebuild with the new title", u)
+	}
+}
