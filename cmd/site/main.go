@@ -1,6 +1,9 @@
 // Command site builds, previews and checks the practice's website.
 //
 //	site build   write the site to public/
+//	site serve   preview with live reload
+//	site new     start an article
+//	site check   validate content and links
 //	site help    list every command
 //
 // Run "site help" or "site <command> -h" for details.

@@ -15,6 +15,8 @@ import (
 	"github.com/cassidine/site/internal/build"
 )
 
+var errHelp = flag.ErrHelp
+
 // usageError is a mistake in the command line (exit status 2).
 type usageError struct{ msg string }
 
@@ -38,6 +40,9 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"build", "write the site to public/ (or -out)", runBuild},
+		{"serve", "preview the site with live reload at http://127.0.0.1:1313/", runServe},
+		{"new", "start an article: site new \"Title\"", runNew},
+		{"check", "validate content and links without writing (-external: external links too)", runCheck},
 	}
 }
 

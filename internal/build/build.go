@@ -43,16 +43,25 @@ type Options struct {
 	BaseURL string    // overrides site.toml's baseURL when set
 	Now     time.Time // the build's clock; default time.Now()
 	Dev     bool      // site serve: draft badges and the live-reload hook
+	Strict  bool      // site check: also report missing descriptions and alt text
 	Workers int       // parallel workers; default GOMAXPROCS
 }
 
 // Result describes a finished build.
 type Result struct {
-	Pages   int // HTML pages written
-	Assets  int // files copied or fingerprinted from static/
-	Files   int // every file written
-	Elapsed time.Duration
-	Site    *Site
+	Pages    int // HTML pages written
+	Assets   int // files copied or fingerprinted from static/
+	Files    int // every file written
+	Elapsed  time.Duration
+	Site     *Site
+	External []ExternalLink // http(s) links written in the content
+}
+
+// ExternalLink is a link to another site, for site check -external.
+type ExternalLink struct {
+	URL  string
+	File string
+	Line int
 }
 
 // Summary is the one line printed after a build.
@@ -257,6 +266,9 @@ func (b *builder) validate() error {
 	}
 	if b.assetErr == nil {
 		errs.Add(b.checkLinks())
+	}
+	if b.o.Strict {
+		errs.Add(b.checkStrict())
 	}
 	return errs.Err()
 }

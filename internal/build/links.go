@@ -134,3 +134,40 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 	}
 	return ""
 }
+
+// checkStrict reports what site check adds to a build's checks: pages
+// without a description (search results and link previews show it) and
+// images without alt text (screen readers announce nothing useful).
+func (b *builder) checkStrict() error {
+	var errs content.ErrorList
+	for _, p := range b.pages {
+		if strings.TrimSpace(p.Description) == "" {
+			errs.Add(content.Errorf(p.File, p.KeyLine("description"), "front matter: description is missing; search results and link previews show it"))
+		}
+		if p.doc == nil {
+			continue
+		}
+		for _, l := range p.doc.Links {
+			if l.Image && strings.TrimSpace(l.Alt) == "" {
+				errs.Add(content.Errorf(p.File, p.BodyLine+l.Line-1, "image %q has no alt text: write ![what it shows](%s)", l.Dest, l.Dest))
+			}
+		}
+	}
+	return errs.Err()
+}
+
+// externalLinks lists every http(s) link of the published pages.
+func (b *builder) externalLinks() []ExternalLink {
+	var out []ExternalLink
+	for _, p := range b.pages {
+		if p.doc == nil {
+			continue
+		}
+		for _, l := range p.doc.Links {
+			if u, err := url.Parse(l.Dest); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+				out = append(out, ExternalLink{URL: l.Dest, File: p.File, Line: p.BodyLine + l.Line - 1})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/preview"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	var f siteFlags
+	fs := newFlagSet(e, "serve", "serve [flags]\n\nBuilds the site in memory and serves it as Netlify will (its _headers,\n_redirects and 404 page). Watches content/, layouts/ and static/, rebuilds\nwhat each save affects and reloads open pages. Drafts and scheduled\narticles are shown, marked.")
+	addr := fs.String("addr", "127.0.0.1:1313", "listen on `host:port` (port 0 picks a free one)")
+	f.register(fs, true)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkBaseURL(f.baseURL); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	url := "http://" + ln.Addr().String() + "/"
+	if f.baseURL == "" {
+		f.baseURL = url // canonical links and feeds point at the preview
+	}
+	o := f.options()
+	o.Dev = true
+	session := build.NewSession(o)
+	u, err := session.Build(ctx)
+	if err != nil {
+		return fmt.Errorf("%w\nserve: the first build failed; fix the problems above and run site serve again", err)
+	}
+	srv, err := preview.New(preview.Config{
+		Session: session,
+		Dirs:    map[string]string{build.RootContent: f.content, build.RootLayouts: "layouts", build.RootStatic: "static"},
+		API:     apiHandler(e.getenv),
+		Log:     e.stdout,
+		Errors:  e.stderr,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "built %d pages in %d ms; serving %s (drafts and scheduled articles shown; Ctrl+C stops)\n", u.Pages, u.Elapsed.Milliseconds(), url)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watchErr := make(chan error, 1)
+	go func() { watchErr <- srv.Watch(ctx) }()
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx }, // ends event streams on stop
+	}
+	go func() {
+		<-ctx.Done()
+		shutdown, done := context.WithTimeout(context.Background(), 2*time.Second)
+		defer done()
+		hs.Shutdown(shutdown)
+	}()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	cancel()
+	return <-watchErr
+}
+
+// apiHandler is the function's handler, mounted by serve at /api/. The
+// quiz and booking work adds it; until then serve answers 404 there.
+func apiHandler(getenv func(string) string) http.Handler { return nil }
