@@ -183,6 +183,7 @@ type builder struct {
 	section   *Page             // content/articles/_index.md, if any
 	skipped   map[string]string // URL → why it is left out ("a draft", ...)
 	broken    map[string]*Page  // URL → page whose own errors were reported
+	scheduled []time.Time       // dates of articles left out as future-dated
 }
 
 // source is one content file as last read.
@@ -312,7 +313,7 @@ func (b *builder) loadPages(ctx context.Context) error {
 // section, pages left out and pages with problems, in file order.
 func (b *builder) classify() error {
 	b.pages, b.section = nil, nil
-	b.skipped, b.broken = map[string]string{}, map[string]*Page{}
+	b.skipped, b.broken, b.scheduled = map[string]string{}, map[string]*Page{}, nil
 	files := make([]string, 0, len(b.sources))
 	for f := range b.sources {
 		files = append(files, f)
@@ -329,6 +330,9 @@ func (b *builder) classify() error {
 			b.broken[p.URL] = p // reported; links to it are not errors too
 		case b.leftOut(p) != "":
 			b.skipped[p.URL] = b.leftOut(p)
+			if !p.Draft {
+				b.scheduled = append(b.scheduled, p.Date)
+			}
 		case p.Kind == content.KindSection:
 			b.section = p
 		default:

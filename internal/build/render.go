@@ -7,9 +7,11 @@ import (
 	"html/template"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/headers"
+	"github.com/cassidine/site/internal/publish"
 )
 
 // job produces one output file.
@@ -139,6 +141,9 @@ func (b *builder) jobs() []*job {
 		&job{name: "robots.txt", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.robots(), nil }},
 		&job{name: "_headers", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return headers.File(), nil }},
 		&job{name: "_redirects", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.redirects(), nil }},
+		&job{name: publish.File, group: groupSite, make: func(*bytes.Buffer) ([]byte, error) {
+			return publish.Marshal(publish.Schedule{Built: b.o.Now.UTC().Truncate(time.Second), Scheduled: b.scheduled})
+		}},
 	)
 	for _, f := range s.assets.Files {
 		jobs = append(jobs, &job{name: f.Path, group: groupStatic, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
