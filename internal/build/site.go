@@ -83,6 +83,7 @@ type data struct {
 	Site *Site
 	Page *Page
 	List *List
+	Data any // pages rendered by the function: the form or result they show
 }
 
 func (s *Site) absURL(p string) string {

@@ -1,0 +1,69 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/cassidine/site/internal/assets"
+	"github.com/cassidine/site/internal/content"
+)
+
+// Shell renders single pages outside a build, in the site's own look: the
+// function's result and form pages use it, so they share the layouts and
+// the fingerprinted stylesheet of the static site. It reads site.toml,
+// layouts and static files, but no articles. It is safe for concurrent use.
+type Shell struct {
+	b *builder
+}
+
+// NewShell loads what Render needs from o's folders.
+func NewShell(o Options) (*Shell, error) {
+	b := newBuilder(o.withDefaults())
+	if err := b.loadSettings(); err != nil {
+		return nil, err
+	}
+	b.loadAssets()
+	b.loadLayouts()
+	var errs content.ErrorList
+	errs.Add(b.assetErr)
+	errs.Add(b.layoutErr)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	b.site.assets = b.assets
+	return &Shell{b: b}, nil
+}
+
+// ShellPage describes one page the function renders.
+type ShellPage struct {
+	Layout      string // the layout, e.g. "quiz-result"
+	Title       string
+	Description string
+	URL         string // the page's own path, for canonical links
+	Data        any    // what the layout shows, as .Data
+}
+
+// Render writes the page, minified, to w.
+func (s *Shell) Render(w io.Writer, sp ShellPage) error {
+	b := s.b
+	t, ok := b.layouts.lookup(sp.Layout)
+	if !ok {
+		return fmt.Errorf("render: no layout %q", sp.Layout)
+	}
+	cp := &content.Page{Kind: content.KindPage, File: b.o.LayoutsDir, Title: sp.Title, Description: sp.Description, URL: sp.URL, Layout: sp.Layout}
+	p := &Page{Page: cp, Permalink: b.site.absURL(sp.URL)}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, BaseLayout, data{Site: b.site, Page: p, Data: sp.Data}); err != nil {
+		return templateError(b.o.LayoutsDir, err)
+	}
+	out, err := b.minify(assets.HTML, buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// Site returns the site's settings and helpers, as layouts see them.
+func (s *Shell) Site() *Site { return s.b.site }
