@@ -44,6 +44,9 @@ func runNew(ctx context.Context, e *env, args []string) error {
 	}
 	loc := time.UTC
 	settingsFile := filepath.Join(*dir, content.SiteFile)
+	if _, err := os.Stat(settingsFile); err != nil && filepath.Clean(*dir) != "content" {
+		settingsFile = filepath.Join("content", content.SiteFile) // as site build falls back
+	}
 	if src, err := os.ReadFile(settingsFile); err == nil {
 		s, err := content.ParseSite(filepath.ToSlash(settingsFile), src)
 		if err != nil {

@@ -140,7 +140,11 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 // images without alt text (screen readers announce nothing useful).
 func (b *builder) checkStrict() error {
 	var errs content.ErrorList
-	for _, p := range b.pages {
+	pages := b.pages
+	if b.section != nil {
+		pages = append(pages[:len(pages):len(pages)], b.section)
+	}
+	for _, p := range pages {
 		if strings.TrimSpace(p.Description) == "" {
 			errs.Add(content.Errorf(p.File, p.KeyLine("description"), "front matter: description is missing; search results and link previews show it"))
 		}

@@ -121,7 +121,9 @@ func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 		if p.Date.IsZero() && !bad["date"] {
 			errs.Add(Errorf(file, 1, "front matter: date is required for articles"))
 		}
-		required("description", p.Description)
+		if !p.Draft { // a draft may be unfinished; site check -drafts still asks
+			required("description", p.Description)
+		}
 	}
 	if p.Lastmod.IsZero() {
 		p.Lastmod = p.Date
