@@ -32,6 +32,44 @@
 // Output is plain text, one fact per line. The targets (hugo/site wall >= 5x,
 // peak RSS site/hugo < 1) are reported, not enforced: the exit status is
 // non-zero only when something fails (a build, corpus generation, bad flags).
+//
+// # Reload mode
+//
+//	go run ./cmd/bench -mode reload -n 1000 -edits 20
+//
+// times live reload instead: from saving an article to an open page being
+// told to reload. It copies the corpus of the one size -n gives (default
+// 1000 in this mode) into a scratch folder per tool (the cached corpus is
+// never edited), then runs both dev servers at once:
+//
+//	site: cd REPO && TMP/site serve -addr 127.0.0.1:0 -content SCRATCH/site/content
+//	hugo: cd SCRATCH/hugo && hugo server --port P --bind 127.0.0.1 --disableFastRender=false
+//
+// It waits for site's "serving http://..." line and subscribes to its
+// server-sent events (GET /_site/events, "event: reload"); it polls Hugo's
+// home page until 200 (Hugo's first build is done), connects to its
+// LiveReload websocket (ws://127.0.0.1:P/livereload), sends the LiveReload
+// hello and waits for Hugo's. Then, after one untimed warm-up edit per tool,
+// for each edit kind (body: one sentence of the body rewritten; title: the
+// title: line rewritten, which changes lists, tags and feeds too) it makes
+// -edits edits, each to a different article, the same articles for both
+// tools, interleaved (site, hugo, site, ...). Each edit GETs the article's
+// page first (an author has it open: Hugo's fast render re-renders only
+// visited pages), then times from just before rewriting the file to the
+// first reload message, and pauses -pause before the next edit so no two
+// edits merge. It prints each latency, then the median, p90, min and max per
+// tool and kind, and the hugo/site ratio of medians against site's targets
+// (body < 50 ms, title < 150 ms). Both servers are stopped (interrupt, then
+// kill) at the end, on error and on Ctrl+C; the whole run is bounded by
+// -timeout. Everything listens on and talks to 127.0.0.1 only.
+//
+// Reload flags (-runs does not apply):
+//
+//	-mode     build (default) or reload
+//	-edits    timed edits per edit kind per tool (default 20)
+//	-pause    pause after each reload before the next edit (default 300ms)
+//	-timeout  limit for the whole run (default 5m; build mode is limited
+//	          only when -timeout is given)
 package main
 
 import (
@@ -85,9 +123,13 @@ type config struct {
 	shared string // absolute
 	tools  []string
 	root   string // repository root (holds go.mod), absolute
+
+	mode  string        // "build" or "reload"
+	edits int           // reload: timed edits per edit kind per tool
+	pause time.Duration // reload: pause after each reload
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
 	fset := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	nFlag := fset.String("n", "1000,10000", "comma-separated article counts")
@@ -95,8 +137,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	work := fset.String("work", "", "work directory (default $TMPDIR/site-bench)")
 	shared := fset.String("shared", "", "shared bench folder (default ../shared/bench relative to the repo root)")
 	toolsFlag := fset.String("tools", "site,hugo", "comma-separated tools: site,hugo")
+	mode := fset.String("mode", "build", "build: time full builds; reload: time live reloads after edits (site serve vs hugo server)")
+	edits := fset.Int("edits", 20, "reload mode: timed edits per edit kind (body, title) per tool")
+	pause := fset.Duration("pause", 300*time.Millisecond, "reload mode: pause after each reload before the next edit")
+	timeout := fset.Duration("timeout", 5*time.Minute, "limit for the whole run (build mode: only when given)")
 	fset.Usage = func() {
 		fmt.Fprintln(fset.Output(), "usage: go run ./cmd/bench [-n 1000,10000] [-runs 5] [-work DIR] [-shared DIR] [-tools site,hugo]")
+		fmt.Fprintln(fset.Output(), "       go run ./cmd/bench -mode reload [-n 1000] [-edits 20] [-pause 300ms] [-timeout 5m] [-work DIR] [-shared DIR] [-tools site,hugo]")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -111,13 +158,45 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errUsage
 	}
 
-	cfg := config{runs: *runs}
-	var err error
+	given := map[string]bool{}
+	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	cfg := config{runs: *runs, mode: *mode, edits: *edits, pause: *pause}
+	reload := cfg.mode == "reload"
+	if cfg.mode != "build" && !reload {
+		return fmt.Errorf("-mode: got %q, want build or reload", cfg.mode)
+	}
+	if reload && !given["n"] {
+		*nFlag = "1000"
+	}
 	if cfg.counts, err = parseCounts(*nFlag); err != nil {
 		return fmt.Errorf("-n: %w", err)
 	}
 	if cfg.runs < 1 {
 		return fmt.Errorf("-runs: got %d, want at least 1", cfg.runs)
+	}
+	if reload {
+		if len(cfg.counts) != 1 {
+			return fmt.Errorf("-n: got %d article counts, want one in reload mode", len(cfg.counts))
+		}
+		if cfg.edits < 1 {
+			return fmt.Errorf("-edits: got %d, want at least 1", cfg.edits)
+		}
+		if cfg.pause < 0 {
+			return fmt.Errorf("-pause: got %s, want at least 0", cfg.pause)
+		}
+	}
+	if reload || given["timeout"] {
+		if *timeout <= 0 {
+			return fmt.Errorf("-timeout: got %s, want more than 0", *timeout)
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+		defer func() {
+			if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				err = fmt.Errorf("stopped after -timeout %s: %w", *timeout, err)
+			}
+		}()
 	}
 	if cfg.tools, err = parseTools(*toolsFlag); err != nil {
 		return fmt.Errorf("-tools: %w", err)
@@ -147,7 +226,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "repo: %s\n", cfg.root)
 	fmt.Fprintf(stdout, "work: %s\n", cfg.work)
 	fmt.Fprintf(stdout, "shared: %s\n", cfg.shared)
-	fmt.Fprintf(stdout, "runs: %d timed per tool per size, after 1 untimed warm-up\n", cfg.runs)
+	if reload {
+		fmt.Fprintf(stdout, "mode: reload, %d timed edits per edit kind (%s) per tool, after 1 untimed warm-up; pause %s; timeout %s\n",
+			cfg.edits, editKindNames(), cfg.pause, *timeout)
+	} else {
+		fmt.Fprintf(stdout, "runs: %d timed per tool per size, after 1 untimed warm-up\n", cfg.runs)
+	}
 
 	hugoPath := ""
 	if slices.Contains(cfg.tools, "hugo") {
@@ -184,6 +268,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			time.Since(start).Round(time.Millisecond), shellQuote(cfg.root), shellQuote(siteBin))
 	}
 
+	if reload {
+		n := cfg.counts[0]
+		if err := benchReload(ctx, cfg, n, siteBin, hugoPath, stdout); err != nil {
+			return fmt.Errorf("reload n=%d: %w", n, err)
+		}
+		return nil
+	}
 	for _, n := range cfg.counts {
 		if err := benchSize(ctx, cfg, n, siteBin, hugoPath, stdout); err != nil {
 			return fmt.Errorf("n=%d: %w", n, err)

@@ -56,7 +56,7 @@ type Server struct {
 // New returns a Server for a session that has been built once.
 func New(cfg Config) (*Server, error) {
 	if cfg.Debounce == 0 {
-		cfg.Debounce = 30 * time.Millisecond
+		cfg.Debounce = 10 * time.Millisecond
 	}
 	s := &Server{cfg: cfg, events: newBroker()}
 	if err := s.loadRules(); err != nil {

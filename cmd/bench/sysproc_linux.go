@@ -1,0 +1,12 @@
+//go:build linux
+
+package main
+
+import "syscall"
+
+// childAttr puts a server in its own process group, so a Ctrl+C reaches
+// only the bench (which then stops the server), and has the kernel kill
+// the server should the bench itself die.
+func childAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
