@@ -1,0 +1,120 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gorilla/schema"
+)
+
+// MaxBody is the largest request body the function reads.
+const MaxBody = 32 << 10
+
+// requestError is a problem with a request that the client can fix; its
+// message is safe to show.
+type requestError struct {
+	Status  int
+	Message string
+}
+
+func (e *requestError) Error() string { return e.Message }
+
+func badRequest(format string, args ...any) *requestError {
+	return &requestError{Status: http.StatusBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+// newDecoder returns the form decoder: unknown keys are errors, and slice
+// indexes are bounded so "a.99999999" cannot allocate a huge slice.
+func newDecoder() *schema.Decoder {
+	d := schema.NewDecoder()
+	d.IgnoreUnknownKeys(false)
+	d.MaxSize(64)
+	return d
+}
+
+// decodeForm reads a url-encoded POST body into dst, a struct that exists
+// only to hold this form. It enforces the method (405), the content type
+// (415), the body size (413), valid UTF-8, each key at most once unless
+// listed in multi, and no unknown keys (400). On any error dst is left
+// zeroed, so nothing half-decoded is used.
+func decodeForm(d *schema.Decoder, r *http.Request, dst any, multi ...string) (url.Values, *requestError) {
+	if r.Method != http.MethodPost {
+		return nil, &requestError{http.StatusMethodNotAllowed, "use POST"}
+	}
+	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || ct != "application/x-www-form-urlencoded" {
+		return nil, &requestError{http.StatusUnsupportedMediaType, "send the form as application/x-www-form-urlencoded"}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return nil, badRequest("could not read the request")
+	}
+	if len(body) > MaxBody {
+		return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d KB", MaxBody>>10)}
+	}
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, badRequest("the form is not valid url-encoded data")
+	}
+	for k, vs := range values {
+		if !utf8.ValidString(k) {
+			return nil, badRequest("a field name is not valid UTF-8")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return nil, badRequest("field %q is not valid UTF-8", k)
+			}
+		}
+		if len(vs) > 1 && !slices.Contains(multi, k) {
+			return nil, badRequest("field %q was sent more than once", k)
+		}
+	}
+	if err := d.Decode(dst, values); err != nil {
+		zero(dst)
+		return nil, badRequest("%s", describe(err))
+	}
+	return values, nil
+}
+
+// describe turns gorilla/schema's errors into one plain sentence.
+func describe(err error) string {
+	var multi schema.MultiError
+	if errors.As(err, &multi) {
+		keys := make([]string, 0, len(multi))
+		for k := range multi {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			var unknown schema.UnknownKeyError
+			if errors.As(multi[k], &unknown) {
+				return fmt.Sprintf("unknown field %q", k)
+			}
+		}
+		return fmt.Sprintf("field %q has a value of the wrong kind", keys[0])
+	}
+	return "the form could not be read"
+}
+
+func zero(dst any) {
+	v := reflect.ValueOf(dst)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
+	}
+}
+
+// wantsJSON reports whether the client asked for JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// hasCRLF reports a line break, which must never reach an email header.
+func hasCRLF(s string) bool { return strings.ContainsAny(s, "\r\n") }

@@ -1,0 +1,150 @@
+// Package lambdahttp runs an ordinary http.Handler as a Netlify (AWS
+// Lambda) function: it turns the API Gateway proxy event Netlify sends into
+// an *http.Request and the handler's response back into an event.
+package lambdahttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// ClientIPHeader is where Netlify puts the visitor's address.
+const ClientIPHeader = "X-Nf-Client-Connection-Ip"
+
+// Handler adapts h to the Lambda proxy interface.
+func Handler(h http.Handler) func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		r, err := Request(ctx, ev)
+		if err != nil {
+			return events.APIGatewayProxyResponse{StatusCode: http.StatusBadRequest, Body: err.Error(),
+				Headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"}}, nil
+		}
+		w := newRecorder()
+		h.ServeHTTP(w, r)
+		return w.event(), nil
+	}
+}
+
+// Request builds the *http.Request an event describes: the original path
+// (/api/... or /.netlify/functions/api/...), query, headers, the body
+// (decoded when base64) and the client's address as RemoteAddr.
+func Request(ctx context.Context, ev events.APIGatewayProxyRequest) (*http.Request, error) {
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
+			return nil, fmt.Errorf("lambdahttp: body is not valid base64: %w", err)
+		}
+	}
+	u := &url.URL{Path: ev.Path}
+	q := url.Values{}
+	for k, vs := range ev.MultiValueQueryStringParameters {
+		q[k] = append([]string(nil), vs...)
+	}
+	for k, v := range ev.QueryStringParameters {
+		if _, ok := q[k]; !ok {
+			q.Set(k, v)
+		}
+	}
+	u.RawQuery = q.Encode()
+	method := ev.HTTPMethod
+	if method == "" {
+		method = http.MethodGet
+	}
+	r, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("lambdahttp: %w", err)
+	}
+	for k, vs := range ev.MultiValueHeaders {
+		for _, v := range vs {
+			r.Header.Add(k, v)
+		}
+	}
+	for k, v := range ev.Headers {
+		if r.Header.Get(k) == "" {
+			r.Header.Set(k, v)
+		}
+	}
+	r.Host = r.Header.Get("Host")
+	r.ContentLength = int64(len(body))
+	r.RemoteAddr = net.JoinHostPort(clientIP(r.Header, ev), "0")
+	return r, nil
+}
+
+// clientIP is the visitor's address: Netlify's own header, then the first
+// X-Forwarded-For hop, then the event's source IP.
+func clientIP(h http.Header, ev events.APIGatewayProxyRequest) string {
+	if ip := strings.TrimSpace(h.Get(ClientIPHeader)); net.ParseIP(ip) != nil {
+		return ip
+	}
+	if first, _, _ := strings.Cut(h.Get("X-Forwarded-For"), ","); net.ParseIP(strings.TrimSpace(first)) != nil {
+		return strings.TrimSpace(first)
+	}
+	if ip := ev.RequestContext.Identity.SourceIP; net.ParseIP(ip) != nil {
+		return ip
+	}
+	return "0.0.0.0"
+}
+
+// recorder collects a response in memory.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+
+func (w *recorder) Header() http.Header { return w.header }
+
+func (w *recorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *recorder) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(p)
+}
+
+// event turns the response into the proxy event. Headers are single
+// valued (Netlify has been reported to drop MultiValueHeaders), repeated
+// values joined with ", "; binary bodies go base64.
+func (w *recorder) event() events.APIGatewayProxyResponse {
+	w.WriteHeader(http.StatusOK)
+	if w.header.Get("Content-Type") == "" && w.body.Len() > 0 {
+		w.header.Set("Content-Type", http.DetectContentType(w.body.Bytes()))
+	}
+	hdr := make(map[string]string, len(w.header))
+	for k, vs := range w.header {
+		hdr[k] = strings.Join(vs, ", ")
+	}
+	res := events.APIGatewayProxyResponse{StatusCode: w.status, Headers: hdr}
+	if isText(w.header.Get("Content-Type")) {
+		res.Body = w.body.String()
+	} else {
+		res.Body = base64.StdEncoding.EncodeToString(w.body.Bytes())
+		res.IsBase64Encoded = true
+	}
+	return res
+}
+
+func isText(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return contentType == ""
+	}
+	return strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "application/javascript" ||
+		strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml") || mt == "application/xml" ||
+		mt == "application/x-www-form-urlencoded"
+}
