@@ -151,7 +151,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	// The function embeds what it needs of the sources (bundle.FS); keep
 	// its copy in step with every successful build of the site's own tree.
 	if _, err := os.Stat(filepath.Dir(bundle.Dir)); err == nil {
-		if err := bundle.Write(bundle.Dir, f.settingsDir(), "layouts", "static"); err != nil {
+		if err := bundle.Write(bundle.Dir, f.settingsDir(), "layouts", "static", res.Site.Titles()); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // Options says what to build and where.
@@ -184,6 +185,9 @@ type builder struct {
 	skipped   map[string]string // URL → why it is left out ("a draft", ...)
 	broken    map[string]*Page  // URL → page whose own errors were reported
 	scheduled []time.Time       // dates of articles left out as future-dated
+	quiz      *quiz.Quiz        // content/quiz.toml, if the site has one
+	quizErr   error
+	quizVer   string
 }
 
 // source is one content file as last read.
@@ -241,7 +245,29 @@ func (b *builder) loadSettings() error {
 		settings.BaseURL = strings.TrimSuffix(b.o.BaseURL, "/") + "/"
 	}
 	b.site = &Site{Site: settings, Now: b.o.Now, Dev: b.o.Dev}
+	b.loadQuiz()
 	return nil
+}
+
+// loadQuiz reads content/quiz.toml (or the defaults' copy), if there is one.
+func (b *builder) loadQuiz() {
+	b.quiz, b.quizErr, b.quizVer = nil, nil, ""
+	file := path.Join(b.o.ContentDir, quiz.File)
+	src, err := fs.ReadFile(b.o.Content, quiz.File)
+	if errors.Is(err, fs.ErrNotExist) && b.o.Defaults != nil {
+		file = path.Join(b.o.DefaultsDir, quiz.File)
+		src, err = fs.ReadFile(b.o.Defaults, quiz.File)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		b.quizErr = content.Errorf(file, 0, "%v", err)
+		return
+	}
+	b.quiz, b.quizErr = quiz.Parse(file, src)
+	b.quizVer = quiz.Version(src)
+	b.site.Quiz = b.quiz
 }
 
 func (b *builder) loadAssets() {
@@ -270,6 +296,11 @@ func (b *builder) validate() error {
 	}
 	if b.o.Strict {
 		errs.Add(b.checkStrict())
+	}
+	errs.Add(b.quizErr)
+	if b.quiz != nil && b.assetErr == nil {
+		targets := b.targets()
+		errs.Add(b.quiz.CheckLinks(func(p string) bool { _, ok := targets[p]; return ok }))
 	}
 	return errs.Err()
 }
@@ -408,6 +439,13 @@ func (b *builder) organize() {
 		}
 	}
 	slices.SortFunc(s.Tags, func(a, b *Tag) int { return strings.Compare(a.Slug, b.Slug) })
+	s.titles = make(map[string]string, len(b.pages)+1)
+	for _, p := range b.pages {
+		s.titles[p.URL] = p.Title
+	}
+	if b.quiz != nil {
+		s.titles[QuizURL] = b.quiz.Title
+	}
 }
 
 // checkURLs reports two sources claiming one URL, including aliases.
@@ -504,14 +542,14 @@ func outputPath(u string) string {
 }
 
 // execute renders a page through its layout, minified.
-func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List) ([]byte, error) {
+func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List, extra any) ([]byte, error) {
 	name := b.layoutFor(p)
 	t, ok := b.layouts.lookup(name)
 	if !ok {
 		return nil, content.Errorf(p.File, 0, "unknown layout %q", name)
 	}
 	buf.Reset()
-	if err := t.ExecuteTemplate(buf, BaseLayout, data{Site: b.site, Page: p, List: list}); err != nil {
+	if err := t.ExecuteTemplate(buf, BaseLayout, data{Site: b.site, Page: p, List: list, Data: extra}); err != nil {
 		return nil, templateError(b.o.LayoutsDir, err)
 	}
 	return b.minify(assets.HTML, buf.Bytes())

@@ -45,6 +45,9 @@ func (b *builder) targets() map[string]target {
 	for _, tag := range s.Tags {
 		paged(tag.URL, len(tag.Articles))
 	}
+	if b.quiz != nil {
+		t[QuizURL] = target{}
+	}
 	for _, f := range []string{"/404.html", "/feed.xml", "/feed.json", "/sitemap.xml", "/robots.txt"} {
 		t[f] = target{}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/publish"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // job produces one output file.
@@ -90,11 +91,12 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 func (b *builder) jobs() []*job {
 	s := b.site
 	var jobs []*job
-	add := func(g group, p *Page, list *List) {
+	addData := func(g group, p *Page, list *List, extra any) {
 		jobs = append(jobs, &job{name: outputPath(p.URL), html: true, page: p, group: g, make: func(buf *bytes.Buffer) ([]byte, error) {
-			return b.execute(buf, p, list)
+			return b.execute(buf, p, list, extra)
 		}})
 	}
+	add := func(g group, p *Page, list *List) { addData(g, p, list, nil) }
 	page := func(p *Page, list *List) { add(groupList, p, list) }
 	// Articles first: they are the bulk of the work and start at once.
 	for _, p := range s.Articles {
@@ -129,6 +131,13 @@ func (b *builder) jobs() []*job {
 		}
 	}
 
+	// The readiness quiz: a real form, rendered from content/quiz.toml.
+	if b.quiz != nil {
+		qp := b.generated(content.KindPage, b.quiz.Title, QuizURL, "Score your company against the warning signs that it has outgrown its operating model.")
+		qp.Layout = "quiz"
+		addData(groupSite, qp, nil, quiz.Form{Quiz: b.quiz, Version: b.quizVer})
+	}
+
 	// 404.
 	nf := b.generated(content.KindNotFound, "Page not found", "/404.html", "The page you asked for is not here.")
 	add(groupSite, nf, nil)
@@ -150,6 +159,9 @@ func (b *builder) jobs() []*job {
 	}
 	return jobs
 }
+
+// QuizURL is where the quiz page is built.
+const QuizURL = "/quiz/"
 
 // generated makes the Page of an output that has no content file.
 func (b *builder) generated(kind content.Kind, title, url, description string) *Page {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // Session keeps a built site in memory and updates it after edits,
@@ -109,7 +110,7 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 	for _, c := range changes {
 		switch c.Root {
 		case RootContent:
-			if c.Path == content.SiteFile {
+			if c.Path == content.SiteFile || c.Path == quiz.File {
 				return s.build(ctx)
 			}
 			if !content.IsContentFile(c.Path) {

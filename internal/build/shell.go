@@ -7,6 +7,7 @@ import (
 
 	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // Shell renders single pages outside a build, in the site's own look: the
@@ -17,8 +18,9 @@ type Shell struct {
 	b *builder
 }
 
-// NewShell loads what Render needs from o's folders.
-func NewShell(o Options) (*Shell, error) {
+// NewShell loads what Render needs from o's folders; titles maps site
+// paths to page titles (the build's Site.Titles), for pageTitle.
+func NewShell(o Options, titles map[string]string) (*Shell, error) {
 	b := newBuilder(o.withDefaults())
 	if err := b.loadSettings(); err != nil {
 		return nil, err
@@ -28,11 +30,30 @@ func NewShell(o Options) (*Shell, error) {
 	var errs content.ErrorList
 	errs.Add(b.assetErr)
 	errs.Add(b.layoutErr)
+	errs.Add(b.quizErr)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	b.site.assets = b.assets
+	b.site.titles = titles
 	return &Shell{b: b}, nil
+}
+
+// Quiz returns the site's quiz and its version, or nil.
+func (s *Shell) Quiz() (*quiz.Quiz, string) { return s.b.quiz, s.b.quizVer }
+
+// RenderPartial writes one partial ("partials/quiz-result.html") with
+// .Site and .Data set, unminified: the function returns it inside JSON for
+// the page's script to insert.
+func (s *Shell) RenderPartial(w io.Writer, name string, v any) error {
+	t := s.b.layouts.partials.Lookup(name)
+	if t == nil {
+		return fmt.Errorf("render: no partial %q", name)
+	}
+	if err := t.Execute(w, data{Site: s.b.site, Data: v}); err != nil {
+		return templateError(s.b.o.LayoutsDir, err)
+	}
+	return nil
 }
 
 // ShellPage describes one page the function renders.

@@ -8,6 +8,7 @@ import (
 	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // Site is what layouts see as .Site: the settings of content/site.toml and
@@ -18,10 +19,24 @@ type Site struct {
 	Tags     []*Tag  // by name
 	Pages    []*Page // home and pages, by URL
 	Now      time.Time
-	Dev      bool // built by site serve: live reload and draft badges on
+	Dev      bool       // built by site serve: live reload and draft badges on
+	Quiz     *quiz.Quiz // the readiness quiz, if content/quiz.toml exists
 
 	assets *assets.Set
+	titles map[string]string // URL → title of every page, for pageTitle
 }
+
+// PageTitle returns the title of the page at a site path, or the path
+// when the site has no such page.
+func (s *Site) PageTitle(url string) string {
+	if t, ok := s.titles[url]; ok {
+		return t
+	}
+	return url
+}
+
+// Titles returns the URL → title map the function's bundle carries.
+func (s *Site) Titles() map[string]string { return s.titles }
 
 // Page is one page as layouts see it (.Page).
 type Page struct {

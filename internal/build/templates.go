@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // BaseLayout is the document shell every layout is rendered inside.
@@ -160,6 +161,10 @@ func (s *Site) funcs(l **layouts) template.FuncMap {
 		"limit":   limit,
 		"jsonLD":  s.jsonLD,
 		"tagURL":  tagURL,
+		// pageTitle is the title of the page at a site path.
+		"pageTitle": s.PageTitle,
+		// chart draws a quiz result as an accessible SVG bar chart.
+		"chart": quiz.Chart,
 		// socialImage is the page's Open Graph image as an absolute URL.
 		"socialImage": func(p *Page) string { return p.imageURL(s) },
 		// current says how a nav link relates to the page: "page" when it

@@ -11,6 +11,7 @@ package bundle
 
 import (
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -53,9 +54,26 @@ func wanted(rel string) bool {
 	return false
 }
 
+// TitlesFile holds the titles of the site's pages by URL, so the function
+// can name recommended articles.
+const TitlesFile = "pages.json"
+
+// Titles returns the page titles carried in fsys (a bundle's FS).
+func Titles(fsys fs.FS) (map[string]string, error) {
+	data, err := fs.ReadFile(fsys, TitlesFile)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	var titles map[string]string
+	if err := json.Unmarshal(data, &titles); err != nil {
+		return nil, fmt.Errorf("bundle: %s: %w", TitlesFile, err)
+	}
+	return titles, nil
+}
+
 // Write replaces dst with the bundle's files, read from the given content,
-// layouts and static folders.
-func Write(dst, contentDir, layoutsDir, staticDir string) error {
+// layouts and static folders, and the page titles of the build.
+func Write(dst, contentDir, layoutsDir, staticDir string, titles map[string]string) error {
 	tmp := dst + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {
 		return err
@@ -89,6 +107,13 @@ func Write(dst, contentDir, layoutsDir, staticDir string) error {
 	readme, err := embedded.ReadFile("files/README.md")
 	if err == nil {
 		err = os.WriteFile(filepath.Join(tmp, "README.md"), readme, 0o644)
+	}
+	if err == nil {
+		var data []byte
+		data, err = json.Marshal(titles)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tmp, TitlesFile), data, 0o644)
+		}
 	}
 	if err != nil {
 		os.RemoveAll(tmp)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/quiz"
 )
 
 // Watch watches the source folders until ctx ends, updating the session
@@ -94,7 +95,7 @@ func (s *Server) change(name string) (build.Change, bool) {
 		rel = filepath.ToSlash(rel)
 		switch root {
 		case build.RootContent:
-			ok := rel == content.SiteFile || content.IsContentFile(rel) || isDir(name)
+			ok := rel == content.SiteFile || rel == quiz.File || content.IsContentFile(rel) || isDir(name)
 			return build.Change{Root: root, Path: rel}, ok
 		case build.RootLayouts:
 			return build.Change{Root: root, Path: rel}, filepath.Ext(rel) == ".html"

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestMigrationsMatch checks that every dialect has the same migrations,
+// numbered the same: a table added for one backend only would pass that
+// backend's tests and break the other in production.
+func TestMigrationsMatch(t *testing.T) {
+	sqlite, err := loadMigrations(migrationFiles, sqliteDialect.migrationsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	postgres, err := loadMigrations(migrationFiles, postgresDialect.migrationsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sqlite) == 0 {
+		t.Fatal("no migrations embedded")
+	}
+	if len(sqlite) != len(postgres) {
+		t.Fatalf("got %d sqlite migrations and %d postgres migrations, want the same", len(sqlite), len(postgres))
+	}
+	for i := range sqlite {
+		if sqlite[i].name != postgres[i].name {
+			t.Errorf("migration %04d: sqlite %q, postgres %q, want the same name", i+1, sqlite[i].name, postgres[i].name)
+		}
+	}
+}
+
+func TestLoadMigrations(t *testing.T) {
+	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+	for _, tc := range []struct {
+		name    string
+		files   fstest.MapFS
+		want    []int
+		wantErr string
+	}{
+		{
+			name:  "sorted",
+			files: fstest.MapFS{"migrations/x/0002_b.sql": file("B"), "migrations/x/0001_a.sql": file("A")},
+			want:  []int{1, 2},
+		},
+		{
+			name:    "gap",
+			files:   fstest.MapFS{"migrations/x/0001_a.sql": file("A"), "migrations/x/0003_c.sql": file("C")},
+			wantErr: "found 0003_c.sql where 0002 was expected",
+		},
+		{
+			name:    "duplicate number",
+			files:   fstest.MapFS{"migrations/x/0001_a.sql": file("A"), "migrations/x/0001_b.sql": file("B")},
+			wantErr: "where 0002 was expected",
+		},
+		{
+			name:    "bad name",
+			files:   fstest.MapFS{"migrations/x/1_Add Table.sql": file("A")},
+			wantErr: "want NNNN_name.sql",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, err := loadMigrations(tc.files, "x")
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, m := range ms {
+				got = append(got, m.version)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got versions %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("got versions %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// QuizResult is one completed readiness quiz: the answers, the score computed
+// from them, and, only if the prospect ticked consent, their e-mail address.
+type QuizResult struct {
+	ID         string         // unguessable (NewID); the result page is reached by it alone
+	CreatedAt  time.Time      // UTC, microsecond precision once saved
+	Answers    map[string]int // question id → answer 0..4
+	Overall    int            // percent, 0..100
+	Band       string         // band id from the quiz definition
+	Dimensions map[string]int // dimension id → percent, 0..100
+	Email      string         // set only together with ConsentAt
+	ConsentAt  *time.Time     // when the prospect consented to be contacted; nil = anonymous
+}
+
+// QuizStore keeps quiz results. Handlers that only need quiz results can take
+// this narrower interface.
+type QuizStore interface {
+	// SaveQuizResult inserts r. An empty r.ID gets NewID and a zero
+	// r.CreatedAt gets the current time; CreatedAt and ConsentAt are
+	// normalised to UTC with microsecond precision (what Postgres keeps) and
+	// written back to r. ECONFLICT if the id exists, EINVALID if r breaks an
+	// invariant (bad id, overall out of range, e-mail without consent).
+	SaveQuizResult(ctx context.Context, r *QuizResult) error
+
+	// QuizResult returns the result with id, or ENOTFOUND.
+	QuizResult(ctx context.Context, id string) (*QuizResult, error)
+
+	// SetQuizEmail attaches email to the result with id, recording that the
+	// prospect consented at time at. Calling it again replaces the address.
+	// ENOTFOUND if there is no such result.
+	SetQuizEmail(ctx context.Context, id, email string, at time.Time) error
+
+	// QuizResults returns the results created at or after since, newest
+	// first (ties broken by id, so the order is stable).
+	QuizResults(ctx context.Context, since time.Time) ([]QuizResult, error)
+}
+
+// maxEmailLen is the longest address SMTP can carry (RFC 5321 path limit).
+const maxEmailLen = 254
+
+// validateQuizResult checks the invariants the tables also enforce, so that
+// callers get EINVALID with a readable message instead of a constraint name.
+func validateQuizResult(r *QuizResult) error {
+	switch {
+	case !ValidID(r.ID):
+		return Errorf(EINVALID, "quiz result id %q is not a store id", r.ID)
+	case r.Overall < 0 || r.Overall > 100:
+		return Errorf(EINVALID, "overall score %d is outside 0..100", r.Overall)
+	case r.Band == "":
+		return Errorf(EINVALID, "quiz result has no band")
+	case r.Email != "" && r.ConsentAt == nil:
+		return Errorf(EINVALID, "an e-mail address can only be stored with consent")
+	case r.Email == "" && r.ConsentAt != nil:
+		return Errorf(EINVALID, "consent without an e-mail address")
+	}
+	for id, pct := range r.Dimensions {
+		if pct < 0 || pct > 100 {
+			return Errorf(EINVALID, "dimension %q score %d is outside 0..100", id, pct)
+		}
+	}
+	if r.Email != "" {
+		return validateEmail(r.Email)
+	}
+	return nil
+}
+
+// validateEmail is a guard, not the form's validation: it keeps out values
+// that would break a mail header later (line breaks, spaces) or that
+// cannot be an address at all. The form gives the friendly per-field message.
+func validateEmail(email string) error {
+	switch {
+	case email == "":
+		return Errorf(EINVALID, "e-mail address is empty")
+	case len(email) > maxEmailLen:
+		return Errorf(EINVALID, "e-mail address is longer than %d characters", maxEmailLen)
+	case strings.ContainsAny(email, " \t\r\n<>,;\""):
+		return Errorf(EINVALID, "e-mail address contains spaces or punctuation that addresses cannot")
+	case strings.Count(email, "@") != 1 || strings.HasPrefix(email, "@") || strings.HasSuffix(email, "@"):
+		return Errorf(EINVALID, "e-mail address must look like name@example.com")
+	}
+	return nil
+}
