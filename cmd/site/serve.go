@@ -4,12 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
+	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/preview"
+	"github.com/cassidine/site/internal/store"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -39,12 +44,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w\nserve: the first build failed; fix the problems above and run site serve again", err)
 	}
+	fn, err := newDevAPI(ctx, e, o, session)
+	if err != nil {
+		return err
+	}
+	defer fn.close()
 	srv, err := preview.New(preview.Config{
-		Session: session,
-		Dirs:    map[string]string{build.RootContent: f.content, build.RootLayouts: "layouts", build.RootStatic: "static"},
-		API:     apiHandler(e.getenv),
-		Log:     e.stdout,
-		Errors:  e.stderr,
+		Session:      session,
+		Dirs:         map[string]string{build.RootContent: f.content, build.RootLayouts: "layouts", build.RootStatic: "static"},
+		API:          fn,
+		Log:          e.stdout,
+		Errors:       e.stderr,
+		AfterRebuild: fn.reload,
 	})
 	if err != nil {
 		return err
@@ -73,6 +84,51 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return <-watchErr
 }
 
-// apiHandler is the function's handler, mounted by serve at /api/. The
-// quiz and booking work adds it; until then serve answers 404 there.
-func apiHandler(getenv func(string) string) http.Handler { return nil }
+// devAPI is the function, run in-process by serve: the same handler as on
+// Netlify, over the store the environment names (SQLite under .data/ by
+// default), reloaded after each rebuild so its pages match the site.
+type devAPI struct {
+	e       *env
+	o       build.Options
+	session *build.Session
+	st      store.Store
+	log     *slog.Logger
+	h       atomic.Pointer[http.Handler]
+}
+
+func newDevAPI(ctx context.Context, e *env, o build.Options, session *build.Session) (*devAPI, error) {
+	st, err := store.Open(ctx, e.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("serve: opening the store: %w", err)
+	}
+	d := &devAPI{e: e, o: o, session: session, st: st, log: slog.New(slog.NewTextHandler(e.stderr, nil))}
+	if err := d.load(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *devAPI) load() error {
+	content := d.o.Content
+	if _, err := fs.Stat(content, "site.toml"); err != nil && d.o.Defaults != nil {
+		content = d.o.Defaults
+	}
+	shell, err := api.NewShell(api.Sources{Content: content, Layouts: d.o.Layouts, Static: d.o.Static, Titles: d.session.Titles(), BaseURL: d.o.BaseURL})
+	if err != nil {
+		return err
+	}
+	h := api.New(api.Deps{Store: d.st, Shell: shell, Now: time.Now, Log: d.log})
+	d.h.Store(&h)
+	return nil
+}
+
+func (d *devAPI) reload() {
+	if err := d.load(); err != nil {
+		fmt.Fprintf(d.e.stderr, "function: %v\n", err)
+	}
+}
+
+func (d *devAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*d.h.Load()).ServeHTTP(w, r) }
+
+func (d *devAPI) close() { d.st.Close() }

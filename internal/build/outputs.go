@@ -217,6 +217,11 @@ func (b *builder) redirects() []byte {
 		}
 	}
 	fmt.Fprintf(&r, "/articles/page/1/ /articles/ 301\n")
+	// The function answers /api/* and the quiz's result permalinks.
+	fmt.Fprintf(&r, "/api/* /.netlify/functions/api/:splat 200\n")
+	if b.quiz != nil {
+		fmt.Fprintf(&r, "/quiz/result/* /.netlify/functions/api/quiz/result/:splat 200\n")
+	}
 	for _, t := range b.site.Tags {
 		fmt.Fprintf(&r, "%spage/1/ %s 301\n", t.URL, t.URL)
 	}

@@ -65,6 +65,16 @@ func (s *Session) File(name string) ([]byte, bool) {
 	return data, ok
 }
 
+// Titles returns the titles of the site's pages by URL, as last built.
+func (s *Session) Titles() map[string]string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.b == nil {
+		return nil
+	}
+	return s.b.site.titles
+}
+
 // Build builds everything from scratch. On error the previous outputs stay.
 func (s *Session) Build(ctx context.Context) (*Update, error) {
 	s.applyMu.Lock()

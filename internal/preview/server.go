@@ -39,6 +39,9 @@ type Config struct {
 	Log, Errors io.Writer
 	// Debounce is how long the folders must be quiet before a rebuild.
 	Debounce time.Duration
+	// AfterRebuild, if set, runs after each successful rebuild (serve
+	// reloads the function's layouts with it).
+	AfterRebuild func()
 }
 
 // Server serves and updates a site in memory.
@@ -222,6 +225,9 @@ func (s *Server) Rebuilt(u *build.Update, err error) {
 	if err := s.loadRules(); err != nil {
 		s.Rebuilt(nil, err)
 		return
+	}
+	if s.cfg.AfterRebuild != nil {
+		s.cfg.AfterRebuild()
 	}
 	s.mu.Lock()
 	s.lastErr = ""

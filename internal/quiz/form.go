@@ -13,9 +13,10 @@ func Version(src []byte) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-// FieldName is the form field of the ith statement: "a.0", "a.1", ...
-// (gorilla/schema's slice syntax; the quiz form decodes into []string).
-func FieldName(i int) string { return "a." + strconv.Itoa(i) }
+// FieldName is the form field of the ith statement: "q.0.a", "q.1.a", ...
+// (gorilla/schema's syntax for a slice of structs, so an unanswered
+// statement leaves a gap rather than shifting the answers after it).
+func FieldName(i int) string { return "q." + strconv.Itoa(i) + ".a" }
 
 // Form is the quiz form as a page shows it: empty on /quiz/, or with the
 // visitor's answers and a message at each problem when it comes back.

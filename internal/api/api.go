@@ -1,0 +1,178 @@
+// Package api is the site's one serverless function as an ordinary
+// http.Handler: the readiness quiz (scoring, result pages, emailing a
+// result) and, with the booking work, consultation booking. cmd/api runs it
+// on Netlify through package lambdahttp; site serve mounts it in-process.
+//
+// Routes (with or without the /api or /.netlify/functions/api prefix):
+//
+//	POST /quiz               score a quiz form: 303 to the result page, or JSON
+//	GET  /quiz/result/{id}   a stored result (also at the site path /quiz/result/{id})
+//	POST /quiz/email         attach an email, with consent, to a result
+//
+// Every response carries the site's security headers; pages use the site's
+// own layouts through build.Shell.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/schema"
+
+	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/headers"
+	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/store"
+)
+
+// Deps are what the handler needs; tests pass their own.
+type Deps struct {
+	Store store.Store
+	Shell *build.Shell // the site's settings, layouts, assets and quiz
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// server holds the handler's dependencies.
+type server struct {
+	Deps
+	quiz    *quiz.Quiz
+	quizVer string
+	forms   *schema.Decoder
+}
+
+// New returns the function's handler.
+func New(d Deps) http.Handler {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &server{Deps: d, forms: newDecoder()}
+	s.quiz, s.quizVer = d.Shell.Quiz()
+	return s.routes()
+}
+
+// routes lists every route in one place.
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/quiz", s.handleQuiz)
+	mux.HandleFunc("GET /quiz/result/{id}", s.handleQuizResult)
+	mux.HandleFunc("/quiz/email", s.handleQuizEmail)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.notFound(w, r)
+	})
+	return s.secure(stripPrefix(mux))
+}
+
+// stripPrefix removes /.netlify/functions/api or /api, whichever the
+// request came in by, so routes are written once.
+func stripPrefix(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		for _, prefix := range []string{"/.netlify/functions/api", "/api"} {
+			if rest, ok := strings.CutPrefix(p, prefix); ok && (rest == "" || rest[0] == '/') {
+				p = rest
+				break
+			}
+		}
+		if p == "" {
+			p = "/"
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath = p, ""
+		h.ServeHTTP(w, r2)
+	})
+}
+
+// secure sets the security headers on every response (Netlify's _headers
+// do not reach functions) and keeps personal pages out of caches.
+func (s *server) secure(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		headers.Set(w.Header())
+		w.Header().Set("Cache-Control", "no-store")
+		defer func() {
+			if v := recover(); v != nil {
+				s.Log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.internalError(w, r)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// page renders a page in the site's look with the given status.
+func (s *server) page(w http.ResponseWriter, status int, sp build.ShellPage) {
+	var buf bytes.Buffer
+	if err := s.Shell.Render(&buf, sp); err != nil {
+		// Still answer what happened, in plain text.
+		s.Log.Error("render", "layout", sp.Layout, "err", err)
+		text := sp.Title
+		if m, ok := sp.Data.(message); ok {
+			text = m.Title + ": " + m.Text
+		}
+		http.Error(w, text, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// apiError is the JSON body of every error.
+type apiError struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"` // field or statement id → message
+}
+
+// message renders a plain page with a title and a paragraph.
+type message struct {
+	Title string
+	Text  string
+	Link  string
+	Label string
+}
+
+func (s *server) messagePage(w http.ResponseWriter, r *http.Request, status int, m message) {
+	if wantsJSON(r) {
+		writeJSON(w, status, apiError{Error: m.Text})
+		return
+	}
+	s.page(w, status, build.ShellPage{Layout: "message", Title: m.Title, URL: r.URL.Path, Data: m})
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.messagePage(w, r, http.StatusNotFound, message{Title: "Page not found", Text: "There is nothing at this address.", Link: "/", Label: "Go to the home page"})
+}
+
+func (s *server) internalError(w http.ResponseWriter, r *http.Request) {
+	s.messagePage(w, r, http.StatusInternalServerError, message{Title: "Something went wrong", Text: "internal error", Link: "/", Label: "Go to the home page"})
+}
+
+// requestFailed answers a request the client must fix.
+func (s *server) requestFailed(w http.ResponseWriter, r *http.Request, e *requestError) {
+	if e.Status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", "POST")
+	}
+	s.messagePage(w, r, e.Status, message{Title: "We could not read that form", Text: e.Message, Link: "/quiz/", Label: "Back to the quiz"})
+}
+
+// unavailable answers when the store is down; nothing was saved.
+const unavailableText = "We could not save this just now. Nothing was lost on your side: your answers are below; please try again in a minute."
+
+// absURL is a site path as an absolute URL.
+func (s *server) absURL(p string) string {
+	return strings.TrimSuffix(s.Shell.Site().BaseURL, "/") + p
+}

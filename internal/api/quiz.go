@@ -1,0 +1,270 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/store"
+)
+
+// quizForm is the quiz form as posted: one answer per statement, in the
+// quiz's order (q.0.a, q.1.a, ...; see quiz.FieldName), the quiz's
+// version, and the honeypot.
+type quizForm struct {
+	Q       []quizAnswer `schema:"q"`
+	V       string       `schema:"v"`
+	Website *string      `schema:"website"` // must be present and empty
+}
+
+type quizAnswer struct {
+	A string `schema:"a"`
+}
+
+// ResultView is what the result page and fragment show (.Data).
+type ResultView struct {
+	ID           string
+	Result       quiz.Result
+	Permalink    string // absolute URL of the result page
+	BookURL      string // the booking page, carrying the result
+	Emailed      bool
+	EmailValue   string
+	EmailError   string
+	ConsentGiven bool
+	ConsentError string
+}
+
+// quizResponse is the JSON answer to a scored quiz.
+type quizResponse struct {
+	ID     string        `json:"id"`
+	URL    string        `json:"url"`
+	Result quiz.Result   `json:"result"`
+	HTML   template.HTML `json:"html"` // the result, rendered, for the page to insert
+}
+
+func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
+	if s.quiz == nil {
+		s.notFound(w, r)
+		return
+	}
+	var f quizForm
+	if _, e := decodeForm(s.forms, r, &f); e != nil {
+		s.requestFailed(w, r, e)
+		return
+	}
+	if f.Website == nil || *f.Website != "" {
+		// A bot: it filled the hidden field or never saw the form. It gets
+		// what looks like success; nothing is scored or stored.
+		s.Log.Info("quiz honeypot", "present", f.Website != nil)
+		s.fakeSuccess(w, r)
+		return
+	}
+	answers := map[string]string{}
+	if len(f.Q) > len(s.quiz.Questions) {
+		s.requestFailed(w, r, badRequest("the form has %d answers; the quiz has %d statements", len(f.Q), len(s.quiz.Questions)))
+		return
+	}
+	for i, q := range s.quiz.Questions {
+		answers[q.ID] = ""
+		if i < len(f.Q) {
+			answers[q.ID] = f.Q[i].A
+		}
+	}
+	form := quiz.Form{Quiz: s.quiz, Version: s.quizVer, Values: answers}
+	if f.V != s.quizVer {
+		form.Message = "The quiz changed since this page was loaded. Your answers are kept; please check them and send the form again."
+		s.quizFormAgain(w, r, http.StatusConflict, form)
+		return
+	}
+	valid, problems := s.quiz.Validate(answers)
+	if len(problems) > 0 {
+		form.Errors = map[string]string{}
+		for _, p := range problems {
+			form.Errors[p.Question] = p.Message
+		}
+		s.quizFormAgain(w, r, http.StatusBadRequest, form)
+		return
+	}
+	res := s.quiz.Score(valid)
+	rec := &store.QuizResult{ID: store.NewID(), CreatedAt: s.Now(), Answers: valid, Overall: res.Score, Band: res.Band.ID, Dimensions: map[string]int{}}
+	for _, d := range res.Dimensions {
+		rec.Dimensions[d.ID] = d.Score
+	}
+	if err := s.Store.SaveQuizResult(r.Context(), rec); err != nil {
+		s.Log.Error("save quiz result", "err", err)
+		form.Message = unavailableText
+		s.quizFormAgain(w, r, http.StatusServiceUnavailable, form)
+		return
+	}
+	s.Log.Info("quiz scored", "id", rec.ID, "band", rec.Band)
+	view := s.resultView(rec.ID, res)
+	if wantsJSON(r) {
+		var frag bytes.Buffer
+		if err := s.Shell.RenderPartial(&frag, "partials/quiz-result.html", view); err != nil {
+			s.Log.Error("render result", "err", err)
+			s.internalError(w, r)
+			return
+		}
+		writeJSON(w, http.StatusCreated, quizResponse{ID: rec.ID, URL: resultPath(rec.ID), Result: res, HTML: template.HTML(frag.String())})
+		return
+	}
+	http.Redirect(w, r, resultPath(rec.ID), http.StatusSeeOther)
+}
+
+// quizFormAgain answers with the form and the visitor's answers kept, a
+// message at each problem; JSON callers get the statement ids.
+func (s *server) quizFormAgain(w http.ResponseWriter, r *http.Request, status int, form quiz.Form) {
+	if wantsJSON(r) {
+		msg := form.Message
+		if msg == "" {
+			msg = "some statements are not answered"
+		}
+		writeJSON(w, status, apiError{Error: msg, Fields: form.Errors})
+		return
+	}
+	s.page(w, status, build.ShellPage{Layout: "quiz", Title: s.quiz.Title, URL: build.QuizURL, Data: form})
+}
+
+// fakeSuccess answers a bot as if its form had worked.
+func (s *server) fakeSuccess(w http.ResponseWriter, r *http.Request) {
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		return
+	}
+	s.page(w, http.StatusOK, build.ShellPage{Layout: "message", Title: "Thank you", URL: r.URL.Path,
+		Data: message{Title: "Thank you", Text: "Your answers were received.", Link: "/", Label: "Go to the home page"}})
+}
+
+func resultPath(id string) string { return "/quiz/result/" + id + "/" }
+
+func (s *server) resultView(id string, res quiz.Result) ResultView {
+	return ResultView{
+		ID:        id,
+		Result:    res,
+		Permalink: s.absURL(resultPath(id)),
+		BookURL:   "/book/?result=" + url.QueryEscape(id),
+	}
+}
+
+// loadResult scores a stored result with the current quiz.
+func (s *server) loadResult(ctx context.Context, id string) (*store.QuizResult, quiz.Result, error) {
+	rec, err := s.Store.QuizResult(ctx, id)
+	if err != nil {
+		return nil, quiz.Result{}, err
+	}
+	answers := quiz.Answers{}
+	for _, q := range s.quiz.Questions {
+		answers[q.ID] = rec.Answers[q.ID]
+	}
+	return rec, s.quiz.Score(answers), nil
+}
+
+func (s *server) handleQuizResult(w http.ResponseWriter, r *http.Request) {
+	if s.quiz == nil {
+		s.notFound(w, r)
+		return
+	}
+	rec, res, err := s.loadResult(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	view := s.resultView(rec.ID, res)
+	view.Emailed = r.URL.Query().Get("emailed") == "1"
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, quizResponse{ID: rec.ID, URL: resultPath(rec.ID), Result: res})
+		return
+	}
+	s.resultPage(w, http.StatusOK, view)
+}
+
+func (s *server) resultPage(w http.ResponseWriter, status int, v ResultView) {
+	s.page(w, status, build.ShellPage{Layout: "quiz-result", Title: "Your readiness result: " + v.Result.Band.Headline,
+		Description: "A readiness result for the operational readiness quiz.", URL: resultPath(v.ID), Data: v})
+}
+
+// storeFailed answers a failed read: 404 for an unknown id, 503 when the
+// store is down.
+func (s *server) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
+	switch store.ErrorCode(err) {
+	case store.ENOTFOUND:
+		s.messagePage(w, r, http.StatusNotFound, message{Title: "Result not found", Text: "There is no quiz result at this address. Check the link, or take the quiz again.", Link: "/quiz/", Label: "Take the quiz"})
+	case store.EUNAVAILABLE:
+		s.Log.Error("store unavailable", "err", err)
+		s.messagePage(w, r, http.StatusServiceUnavailable, message{Title: "Please try again in a minute", Text: "We could not reach our records just now.", Link: r.URL.Path, Label: "Try again"})
+	default:
+		s.Log.Error("store", "err", err)
+		s.internalError(w, r)
+	}
+}
+
+// emailForm is the "email me this result" form.
+type emailForm struct {
+	ID      string  `schema:"id"`
+	Email   string  `schema:"email"`
+	Consent string  `schema:"consent"`
+	Website *string `schema:"website"`
+}
+
+func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
+	if s.quiz == nil {
+		s.notFound(w, r)
+		return
+	}
+	var f emailForm
+	if _, e := decodeForm(s.forms, r, &f); e != nil {
+		s.requestFailed(w, r, e)
+		return
+	}
+	if f.Website == nil || *f.Website != "" {
+		s.fakeSuccess(w, r)
+		return
+	}
+	rec, res, err := s.loadResult(r.Context(), f.ID)
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	view := s.resultView(rec.ID, res)
+	view.EmailValue, view.ConsentGiven = f.Email, f.Consent == "yes"
+	view.EmailError = checkEmail(f.Email)
+	if !view.ConsentGiven {
+		view.ConsentError = "Tick the box so we may store your email with this result."
+	}
+	if view.EmailError != "" || view.ConsentError != "" {
+		if wantsJSON(r) {
+			fields := map[string]string{}
+			if view.EmailError != "" {
+				fields["email"] = view.EmailError
+			}
+			if view.ConsentError != "" {
+				fields["consent"] = view.ConsentError
+			}
+			writeJSON(w, http.StatusBadRequest, apiError{Error: "please check the form", Fields: fields})
+			return
+		}
+		s.resultPage(w, http.StatusBadRequest, view)
+		return
+	}
+	if err := s.Store.SetQuizEmail(r.Context(), rec.ID, f.Email, s.Now()); err != nil {
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			return
+		}
+		s.Log.Error("quiz email", "id", rec.ID, "err", err)
+		view.EmailError = "We could not save your address just now; please try again in a minute."
+		s.resultPage(w, http.StatusServiceUnavailable, view)
+		return
+	}
+	s.Log.Info("quiz email saved", "id", rec.ID)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		return
+	}
+	http.Redirect(w, r, resultPath(rec.ID)+"?emailed="+strconv.Itoa(1), http.StatusSeeOther)
+}
