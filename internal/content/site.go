@@ -27,6 +27,7 @@ type Site struct {
 	TimeZone     string    `toml:"timeZone"`     // IANA zone for dates without an offset; default UTC
 	Paginate     int       `toml:"paginate"`     // articles per list page; default 20
 	Nav          []NavItem `toml:"nav"`          // the header navigation, in order
+	Booking      *Booking  `toml:"booking"`      // consultation availability; see Booking
 
 	// Location is TimeZone loaded.
 	Location *time.Location `toml:"-"`
@@ -34,6 +35,31 @@ type Site struct {
 	File string `toml:"-"`
 	// Source is the file's text, kept so later checks can name lines.
 	Source []byte `toml:"-"`
+}
+
+// Booking is the [booking] table of site.toml: when the consultant takes
+// consultations. Package booking validates it (naming file and line) and
+// turns it into slots.
+//
+//	[booking]
+//	timeZone = "America/Chicago"  # the consultant's zone; default: the site's
+//	slotMinutes = 30              # length of a consultation
+//	bufferMinutes = 15            # free time kept after each one
+//	minNoticeHours = 24           # earliest booking, from now
+//	horizonDays = 30              # latest booking, from today
+//	maxPerDay = 4                 # at most this many a day
+//	blocked = ["2026-12-24"]      # days off (the consultant's dates)
+//	[booking.hours]               # weekly hours, local time; days not listed are off
+//	monday = ["09:00-12:00", "13:00-17:00"]
+type Booking struct {
+	TimeZone       string              `toml:"timeZone"`
+	SlotMinutes    int                 `toml:"slotMinutes"`
+	BufferMinutes  int                 `toml:"bufferMinutes"`
+	MinNoticeHours int                 `toml:"minNoticeHours"`
+	HorizonDays    int                 `toml:"horizonDays"`
+	MaxPerDay      int                 `toml:"maxPerDay"`
+	Blocked        []string            `toml:"blocked"`
+	Hours          map[string][]string `toml:"hours"`
 }
 
 // NavItem is one link of the header navigation.
