@@ -49,6 +49,8 @@ type Site struct {
 //	horizonDays = 30              # latest booking, from today
 //	maxPerDay = 4                 # at most this many a day
 //	blocked = ["2026-12-24"]      # days off (the consultant's dates)
+//	challenges = ["..."]          # the booking form's checkboxes
+//	companySizes = ["1-10", ...]  # the booking form's size choices
 //	[booking.hours]               # weekly hours, local time; days not listed are off
 //	monday = ["09:00-12:00", "13:00-17:00"]
 type Booking struct {
@@ -60,6 +62,8 @@ type Booking struct {
 	MaxPerDay      int                 `toml:"maxPerDay"`
 	Blocked        []string            `toml:"blocked"`
 	Hours          map[string][]string `toml:"hours"`
+	Challenges     []string            `toml:"challenges"` // the booking form's checkboxes
+	CompanySizes   []string            `toml:"companySizes"` // the booking form's size choices
 }
 
 // NavItem is one link of the header navigation.
