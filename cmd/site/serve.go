@@ -13,6 +13,7 @@ import (
 
 	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/preview"
 	"github.com/cassidine/site/internal/store"
 )
@@ -92,6 +93,8 @@ type devAPI struct {
 	o       build.Options
 	session *build.Session
 	st      store.Store
+	mail    mail.Sender
+	secret  []byte
 	log     *slog.Logger
 	h       atomic.Pointer[http.Handler]
 }
@@ -102,6 +105,16 @@ func newDevAPI(ctx context.Context, e *env, o build.Options, session *build.Sess
 		return nil, fmt.Errorf("serve: opening the store: %w", err)
 	}
 	d := &devAPI{e: e, o: o, session: session, st: st, log: slog.New(slog.NewTextHandler(e.stderr, nil))}
+	if d.secret, err = api.Secret(e.getenv, false); err != nil {
+		st.Close()
+		return nil, err
+	}
+	var desc string
+	if d.mail, desc, err = mail.NewSender(e.getenv, api.DataDir(e.getenv)); err != nil {
+		st.Close()
+		return nil, err
+	}
+	fmt.Fprintf(e.stdout, "function: store %s, mail %s\n", st.Kind(), desc)
 	if err := d.load(); err != nil {
 		st.Close()
 		return nil, err
@@ -118,7 +131,7 @@ func (d *devAPI) load() error {
 	if err != nil {
 		return err
 	}
-	h := api.New(api.Deps{Store: d.st, Shell: shell, Now: time.Now, Log: d.log})
+	h := api.New(api.Deps{Store: d.st, Shell: shell, Mail: d.mail, Secret: d.secret, NotifyEmail: d.e.getenv("NOTIFY_EMAIL"), MailFrom: d.e.getenv("MAIL_FROM"), Now: time.Now, Log: d.log})
 	d.h.Store(&h)
 	return nil
 }

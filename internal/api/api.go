@@ -8,6 +8,12 @@
 //	POST /quiz               score a quiz form: 303 to the result page, or JSON
 //	GET  /quiz/result/{id}   a stored result (also at the site path /quiz/result/{id})
 //	POST /quiz/email         attach an email, with consent, to a result
+//	GET  /slots              free consultation slots (JSON)
+//	GET  /book               the booking form with the free times (no script needed)
+//	POST /book               book: one transaction for the booking and its emails
+//	GET  /book/done          the booking's page (signed link)
+//	GET|POST /book/cancel    cancel (signed link; asks first)
+//	GET|POST /book/reschedule  move to another time (signed link)
 //
 // Every response carries the site's security headers; pages use the site's
 // own layouts through build.Shell.
@@ -23,18 +29,24 @@ import (
 
 	"github.com/gorilla/schema"
 
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/headers"
+	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
 )
 
 // Deps are what the handler needs; tests pass their own.
 type Deps struct {
-	Store store.Store
-	Shell *build.Shell // the site's settings, layouts, assets and quiz
-	Now   func() time.Time
-	Log   *slog.Logger
+	Store       store.Store
+	Shell       *build.Shell // the site's settings, layouts, assets and quiz
+	Mail        mail.Sender  // nil: emails stay queued in the outbox
+	Secret      []byte       // SITE_SECRET: signs cancel links, hashes client IPs
+	NotifyEmail string       // the consultant's address (default: site.toml email)
+	MailFrom    string       // the sender (default: the site's title and email)
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // server holds the handler's dependencies.
@@ -42,6 +54,8 @@ type server struct {
 	Deps
 	quiz    *quiz.Quiz
 	quizVer string
+	rules   *booking.Rules // nil when the site takes no bookings
+	signer  signer
 	forms   *schema.Decoder
 }
 
@@ -53,8 +67,9 @@ func New(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &server{Deps: d, forms: newDecoder()}
+	s := &server{Deps: d, forms: newDecoder(), signer: signer{key: d.Secret}}
 	s.quiz, s.quizVer = d.Shell.Quiz()
+	s.rules = d.Shell.Rules()
 	return s.routes()
 }
 
@@ -63,7 +78,14 @@ func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/quiz", s.handleQuiz)
 	mux.HandleFunc("GET /quiz/result/{id}", s.handleQuizResult)
+	mux.HandleFunc("GET /quiz/result/{id}/{$}", s.handleQuizResult)
 	mux.HandleFunc("/quiz/email", s.handleQuizEmail)
+	mux.HandleFunc("GET /slots", s.handleSlots)
+	mux.HandleFunc("GET /book", s.handleBookForm)
+	mux.HandleFunc("/book", s.handleBook)
+	mux.HandleFunc("GET /book/done", s.handleDone)
+	mux.HandleFunc("/book/cancel", s.handleCancel)
+	mux.HandleFunc("/book/reschedule", s.handleReschedule)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 	})

@@ -148,7 +148,7 @@ func (s *server) resultView(id string, res quiz.Result) ResultView {
 		ID:        id,
 		Result:    res,
 		Permalink: s.absURL(resultPath(id)),
-		BookURL:   "/book/?result=" + url.QueryEscape(id),
+		BookURL:   "/api/book?result=" + url.QueryEscape(id),
 	}
 }
 

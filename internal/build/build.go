@@ -19,6 +19,7 @@ import (
 	"github.com/tdewolff/minify/v2"
 
 	"github.com/cassidine/site/internal/assets"
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
 	"github.com/cassidine/site/internal/quiz"
@@ -298,6 +299,9 @@ func (b *builder) validate() error {
 		errs.Add(b.checkStrict())
 	}
 	errs.Add(b.quizErr)
+	if _, err := booking.FromSite(b.site.Site); err != nil {
+		errs.Add(err) // the availability in site.toml, with its lines
+	}
 	if b.quiz != nil && b.assetErr == nil {
 		targets := b.targets()
 		errs.Add(b.quiz.CheckLinks(func(p string) bool { _, ok := targets[p]; return ok }))
@@ -445,6 +449,9 @@ func (b *builder) organize() {
 	}
 	if b.quiz != nil {
 		s.titles[QuizURL] = b.quiz.Title
+	}
+	if s.Booking != nil {
+		s.titles[BookURL] = "Book a Complimentary Advisory Session"
 	}
 }
 

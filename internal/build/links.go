@@ -48,6 +48,9 @@ func (b *builder) targets() map[string]target {
 	if b.quiz != nil {
 		t[QuizURL] = target{}
 	}
+	if b.site.Booking != nil {
+		t[BookURL] = target{}
+	}
 	for _, f := range []string{"/404.html", "/feed.xml", "/feed.json", "/sitemap.xml", "/robots.txt"} {
 		t[f] = target{}
 	}

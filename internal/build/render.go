@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/publish"
@@ -138,6 +139,14 @@ func (b *builder) jobs() []*job {
 		addData(groupSite, qp, nil, quiz.Form{Quiz: b.quiz, Version: b.quizVer})
 	}
 
+	// The booking page: the form, whose times the page's script (or, without
+	// script, the function) supplies.
+	if bk := s.Booking; bk != nil {
+		bp := b.generated(content.KindPage, "Book a Complimentary Advisory Session", BookURL, "Schedule a complimentary advisory session to identify where execution is breaking down and what it will take to fix it.")
+		bp.Layout = "book"
+		addData(groupSite, bp, nil, booking.Form{Action: "/api/book", Static: true, Challenges: bk.Challenges, Sizes: bk.CompanySizes, Zone: bk.TimeZone})
+	}
+
 	// 404.
 	nf := b.generated(content.KindNotFound, "Page not found", "/404.html", "The page you asked for is not here.")
 	add(groupSite, nf, nil)
@@ -162,6 +171,9 @@ func (b *builder) jobs() []*job {
 
 // QuizURL is where the quiz page is built.
 const QuizURL = "/quiz/"
+
+// BookURL is where the booking page is built, when site.toml has [booking].
+const BookURL = "/book/"
 
 // generated makes the Page of an output that has no content file.
 func (b *builder) generated(kind content.Kind, title, url, description string) *Page {

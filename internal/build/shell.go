@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/cassidine/site/internal/assets"
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/quiz"
 )
@@ -15,7 +16,8 @@ import (
 // the fingerprinted stylesheet of the static site. It reads site.toml,
 // layouts and static files, but no articles. It is safe for concurrent use.
 type Shell struct {
-	b *builder
+	b     *builder
+	rules *booking.Rules
 }
 
 // NewShell loads what Render needs from o's folders; titles maps site
@@ -36,8 +38,16 @@ func NewShell(o Options, titles map[string]string) (*Shell, error) {
 	}
 	b.site.assets = b.assets
 	b.site.titles = titles
-	return &Shell{b: b}, nil
+	rules, err := booking.FromSite(b.site.Site)
+	if err != nil {
+		return nil, err
+	}
+	return &Shell{b: b, rules: rules}, nil
 }
+
+// Rules returns the consultant's availability, or nil when site.toml has
+// no [booking] table.
+func (s *Shell) Rules() *booking.Rules { return s.rules }
 
 // Quiz returns the site's quiz and its version, or nil.
 func (s *Shell) Quiz() (*quiz.Quiz, string) { return s.b.quiz, s.b.quizVer }

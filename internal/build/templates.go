@@ -161,6 +161,22 @@ func (s *Site) funcs(l **layouts) template.FuncMap {
 		"limit":   limit,
 		"jsonLD":  s.jsonLD,
 		"tagURL":  tagURL,
+		// dict builds a map from key, value pairs, to pass several values
+		// to a partial: {{template "partials/field.html" (dict "Name" "email")}}.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: want key, value pairs, got %d arguments", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not text", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		// pageTitle is the title of the page at a site path.
 		"pageTitle": s.PageTitle,
 		// chart draws a quiz result as an accessible SVG bar chart.

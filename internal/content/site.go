@@ -62,7 +62,7 @@ type Booking struct {
 	MaxPerDay      int                 `toml:"maxPerDay"`
 	Blocked        []string            `toml:"blocked"`
 	Hours          map[string][]string `toml:"hours"`
-	Challenges     []string            `toml:"challenges"` // the booking form's checkboxes
+	Challenges     []string            `toml:"challenges"`   // the booking form's checkboxes
 	CompanySizes   []string            `toml:"companySizes"` // the booking form's size choices
 }
 

@@ -18,9 +18,9 @@ type Booking struct {
 	Company     string
 	Role        string
 	CompanySize string
-	Challenges  []string // the warning signs the prospect ticked
-	Message     string
-	QuizResult  string     // a QuizResult ID, or ""
+	Challenges  []string   // the warning signs the prospect ticked; read back nil when none
+	Message     string     // may span lines; every other text field is one line
+	QuizResult  string     // a QuizResult ID, or ""; not checked to exist, so a stale one does not stop a booking
 	IPHash      string     // HMAC of the client IP with the site secret; never the raw IP
 	Sequence    int        // the invite's SEQUENCE: 0, then +1 per reschedule or cancel
 	CancelledAt *time.Time // nil while the booking holds its slot
@@ -44,10 +44,38 @@ type OutboxMessage struct {
 }
 
 // BookingStore keeps bookings, the email outbox and rate-limit counters.
+//
+// Times are stored in UTC with microsecond precision and read back so.
+// Invalid input is EINVALID with a message that names the field: a bad id,
+// a missing start or end, an end not after the start, a blank name, an
+// e-mail address that is not one (or holds a line break, or is longer than
+// 254 bytes), text that is not UTF-8 or holds control characters (line
+// breaks and tabs are allowed in Message only), more than 200 characters
+// in Name, Company, Role, CompanySize or a challenge, more than 5000 in
+// Message, more than 20 challenges or an empty one, more than 128
+// characters in IPHash.
+//
+// Messages to queue (msgs, and what build returns) are checked too: Kind
+// up to 40 lower-case letters and hyphens, To an address, Payload 1 byte
+// to 1 MiB, Booking "" or an id. They get defaults: Booking the booking
+// concerned, CreatedAt now, NextAttempt CreatedAt (due at once). Their ID,
+// Attempts, LastError and SentAt are ignored, since a queued message is
+// new; the caller's slice is not modified. A message whose Booking names
+// no booking is refused (EINVALID) with everything else in its
+// transaction.
+//
+// The build callbacks of CancelBooking and RescheduleBooking run inside the
+// write transaction: they must not call the store (on SQLite the one writer
+// connection is theirs, and they would wait for themselves) and should be
+// quick. They get a copy of the updated booking. A build error is returned
+// unchanged, and nothing changes. build may be nil: no messages.
 type BookingStore interface {
 	// CreateBooking inserts b and the outbox messages about it in one
-	// transaction. ECONFLICT if an active booking holds b.Start. b.ID and
-	// b.CreatedAt are filled in when empty, as SaveQuizResult does.
+	// transaction. ECONFLICT if an active booking holds b.Start (the same
+	// instant, in whatever zone), or if b.ID is taken. b.ID and b.CreatedAt
+	// are filled in when empty, as SaveQuizResult does, and CreatedAt,
+	// Start and End are normalised and written back. A new booking has
+	// Sequence 0 and no CancelledAt (else EINVALID).
 	CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage) error
 
 	// Booking returns a booking (active or cancelled), or ENOTFOUND.
@@ -55,28 +83,39 @@ type BookingStore interface {
 
 	// CancelBooking marks an active booking cancelled at at, increments its
 	// Sequence and queues msgs, in one transaction; it returns the updated
-	// booking. ENOTFOUND for an unknown id; ECONFLICT if already cancelled.
+	// booking. ENOTFOUND for an unknown id; ECONFLICT if already cancelled
+	// (build is then not called); EINVALID for a zero at.
 	// msgs may use the booking's new Sequence: build is called with the
 	// updated booking inside the transaction.
 	CancelBooking(ctx context.Context, id string, at time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error)
 
 	// RescheduleBooking moves an active booking to a new slot, increments its
-	// Sequence and queues msgs from build, in one transaction. ECONFLICT if
-	// the new slot is taken or the booking is cancelled.
+	// Sequence and queues msgs from build, in one transaction; the ID stays.
+	// ECONFLICT if the new slot is taken or the booking is cancelled (the
+	// booking stays where it was); ENOTFOUND for an unknown id; EINVALID if
+	// end is not after start.
 	RescheduleBooking(ctx context.Context, id string, start, end time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error)
 
-	// ActiveBookings returns the active bookings that overlap [from, to),
-	// by start, for slot computation.
+	// ActiveBookings returns the active bookings that overlap [from, to)
+	// (start before to and end after from), by start, for slot computation.
+	// An empty range overlaps nothing; to before from is EINVALID.
 	ActiveBookings(ctx context.Context, from, to time.Time) ([]Booking, error)
 
 	// Bookings returns all bookings (active and cancelled) starting at or
-	// after since, by start, for the consultant's list.
+	// after since, by start (ties by id), for the consultant's list.
 	Bookings(ctx context.Context, since time.Time) ([]Booking, error)
 
 	// CountHit records one request under key (e.g. "ip:<hash>") and returns
 	// how many were recorded under it in the window of length window that
 	// contains now. Counters live in the store because a serverless
 	// function has no memory shared between invocations.
+	//
+	// Windows are aligned on multiples of window since the zero time, so
+	// minute, hour and day windows start on the minute, the hour and at
+	// midnight UTC. A key counted over two window lengths has a counter for
+	// each. key is 1 to 200 characters, window at least a millisecond
+	// (else EINVALID); a zero now means time.Now(). Now and then a call
+	// deletes the windows that ended more than a day before now.
 	CountHit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
 
 	// QueueMessages adds messages to the outbox outside any booking (e.g.
@@ -85,14 +124,26 @@ type BookingStore interface {
 
 	// ClaimMessages returns up to limit unsent messages due at now and
 	// claims them for lease, so concurrent drainers do not send one twice.
+	// Messages come most overdue first (by NextAttempt, then ID). A claim
+	// is not an attempt; a claimed message neither marked sent nor failed
+	// is claimable again once the lease has run out. lease and limit must
+	// be positive (EINVALID); a zero now means time.Now().
 	ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
 
-	// MarkSent records a successful send.
+	// MarkSent records a successful send: SentAt at, one more attempt, and
+	// the claim released. ENOTFOUND for an unknown id; ECONFLICT if the
+	// message was sent already (the first SentAt stays); EINVALID for a
+	// zero at.
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 
-	// MarkFailed records a failed attempt and when to try next.
+	// MarkFailed records a failed attempt and when to try next: one more
+	// attempt, LastError reason (made valid UTF-8 and cut to 1000
+	// characters), NextAttempt next, the claim released. ENOTFOUND for an
+	// unknown id; ECONFLICT if the message was sent already (a late report
+	// must not schedule a resend); EINVALID for a zero next.
 	MarkFailed(ctx context.Context, id int64, reason string, next time.Time) error
 
-	// Outbox lists messages, unsent first, for site leads send and tests.
+	// Outbox lists messages, unsent first, for site leads send and tests:
+	// unsent by NextAttempt, then sent by SentAt, ties by ID.
 	Outbox(ctx context.Context, includeSent bool) ([]OutboxMessage, error)
 }

@@ -33,6 +33,11 @@ type dialect struct {
 
 	// timeArg converts a UTC time into a query argument.
 	timeArg func(time.Time) any
+
+	// skipLocked ends a SELECT that picks rows to claim: Postgres locks
+	// them and lets concurrent claimers pass over them. SQLite needs none:
+	// it runs one write statement at a time.
+	skipLocked string
 }
 
 // db implements Store over database/sql.
@@ -47,6 +52,9 @@ type db struct {
 	w, r *sql.DB
 
 	closed atomic.Bool
+
+	// pruneEvery overrides defaultPruneEvery when positive (tests).
+	pruneEvery int
 }
 
 // querier is what *sql.DB and *sql.Tx have in common, so that the row-level

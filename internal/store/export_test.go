@@ -15,3 +15,13 @@ func MigrationCount(s Store) int {
 	}
 	return len(ms)
 }
+
+// PruneOnEveryHit makes CountHit of s delete expired windows on every call.
+func PruneOnEveryHit(s Store) { s.(*db).pruneEvery = 1 }
+
+// RateHitRows returns how many counters the rate_hits table of s holds.
+func RateHitRows(ctx context.Context, s Store) (int, error) {
+	var n int
+	err := s.(*db).r.QueryRowContext(ctx, `SELECT count(*) FROM rate_hits`).Scan(&n)
+	return n, err
+}

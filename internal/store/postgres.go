@@ -42,6 +42,7 @@ var postgresDialect = &dialect{
 	lockMigrations: `SELECT pg_advisory_xact_lock(1668248931, hashtext(coalesce(current_schema(), '')))`,
 	classify:       classifyPostgres,
 	timeArg:        func(t time.Time) any { return t },
+	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
 }
 
 func openPostgres(ctx context.Context, url string) (Store, error) {

@@ -1,5 +1,5 @@
-// Package store keeps what the site's function must remember: quiz results
-// now; bookings, the e-mail outbox and rate-limit counters later.
+// Package store keeps what the site's function must remember: quiz results,
+// bookings, the e-mail outbox and rate-limit counters.
 //
 // The layout follows benbjohnson/wtf's "Standard Package Layout" with one
 // difference. The domain types, the Store interface and Error live here, as
@@ -45,6 +45,7 @@ const (
 // concurrent use.
 type Store interface {
 	QuizStore
+	BookingStore
 
 	// Kind reports the backend, KindSQLite or KindPostgres, so the function
 	// can refuse to run on a throwaway SQLite file in production.

@@ -48,6 +48,23 @@ func Run(t *testing.T, backend Backend) {
 		{"MigrationsIdempotent", testMigrationsIdempotent},
 		{"ConcurrentOpen", testConcurrentOpen},
 		{"Closed", testClosed},
+		{"BookingRoundTrip", testBookingRoundTrip},
+		{"BookingNotFound", testBookingNotFound},
+		{"BookingSlotTaken", testBookingSlotTaken},
+		{"BookingCancelFreesSlot", testBookingCancelFreesSlot},
+		{"BookingConcurrentSameSlot", testBookingConcurrentSameSlot},
+		{"BookingCancel", testBookingCancel},
+		{"BookingChangeRollback", testBookingChangeRollback},
+		{"BookingReschedule", testBookingReschedule},
+		{"ActiveBookings", testActiveBookings},
+		{"BookingsSince", testBookingsSince},
+		{"BookingInvalid", testBookingInvalid},
+		{"BookingAtomic", testBookingAtomic},
+		{"BookingClosed", testBookingClosed},
+		{"CountHit", testCountHit},
+		{"CountHitConcurrent", testCountHitConcurrent},
+		{"Outbox", testOutbox},
+		{"ClaimConcurrent", testClaimConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

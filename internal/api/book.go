@@ -1,0 +1,379 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cassidine/site/internal/booking"
+	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/mail"
+	"github.com/cassidine/site/internal/store"
+)
+
+// Rate limits on booking requests, counted in the store.
+const (
+	perIPPerHour    = 10
+	perEmailPerDay  = 5
+	drainTimeout    = 3 * time.Second // emails sent right after the commit
+	manageLinkGrace = 24 * time.Hour  // links work until a day after the start
+)
+
+// bookForm is the booking form as posted.
+type bookForm struct {
+	Name       string   `schema:"name"`
+	Email      string   `schema:"email"`
+	Company    string   `schema:"company"`
+	Role       string   `schema:"role"`
+	Size       string   `schema:"size"`
+	Challenges []string `schema:"challenges"`
+	Message    string   `schema:"message"`
+	Consent    string   `schema:"consent"`
+	Slot       string   `schema:"slot"`
+	Result     string   `schema:"result"`
+	TZ         string   `schema:"tz"`
+	Website    *string  `schema:"website"`
+}
+
+// slotsResponse is GET /slots.
+type slotsResponse struct {
+	TimeZone string         `json:"timeZone"` // the consultant's
+	Slots    []booking.Slot `json:"slots"`
+}
+
+func (s *server) handleSlots(w http.ResponseWriter, r *http.Request) {
+	if s.rules == nil {
+		s.notFound(w, r)
+		return
+	}
+	slots, err := s.freeSlots(r.Context())
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	if slots == nil {
+		slots = []booking.Slot{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, slotsResponse{TimeZone: s.rules.Location.String(), Slots: slots})
+}
+
+// freeSlots lists the bookable slots from now to the horizon.
+func (s *server) freeSlots(ctx context.Context) ([]booking.Slot, error) {
+	now := s.Now()
+	to := now.AddDate(0, 0, s.rules.HorizonDays+1)
+	busy, err := s.busy(ctx, now.Add(-24*time.Hour), to)
+	if err != nil {
+		return nil, err
+	}
+	return s.rules.Slots(now, to, now, busy), nil
+}
+
+func (s *server) busy(ctx context.Context, from, to time.Time) ([]booking.Busy, error) {
+	active, err := s.Store.ActiveBookings(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	busy := make([]booking.Busy, len(active))
+	for i, b := range active {
+		busy[i] = booking.Busy{Start: b.Start, End: b.End}
+	}
+	return busy, nil
+}
+
+// newForm returns the booking form with the site's choices.
+func (s *server) newForm(action string) booking.Form {
+	bk := s.Shell.Site().Booking
+	return booking.Form{Action: action, Challenges: bk.Challenges, Sizes: bk.CompanySizes, Zone: s.rules.Location.String(), Errors: map[string]string{}}
+}
+
+// withDays fills in the free times, the chosen one checked.
+func (s *server) withDays(ctx context.Context, f *booking.Form) error {
+	slots, err := s.freeSlots(ctx)
+	if err != nil {
+		return err
+	}
+	f.Days = s.days(slots, f.Values.Slot)
+	return nil
+}
+
+// days groups slots by the consultant's day, labelled with their offset.
+func (s *server) days(slots []booking.Slot, chosen string) []booking.Day {
+	var days []booking.Day
+	for _, sl := range slots {
+		local := sl.Start.In(s.rules.Location)
+		label := local.Format("Monday, January 2")
+		if len(days) == 0 || days[len(days)-1].Label != label {
+			days = append(days, booking.Day{Label: label})
+		}
+		v := sl.Start.UTC().Format(time.RFC3339)
+		d := &days[len(days)-1]
+		d.Slots = append(d.Slots, booking.Option{Value: v, Label: slotLabel(local), Checked: v == chosen})
+	}
+	return days
+}
+
+// slotLabel is a time with its zone and UTC offset: "9:00 AM CST (UTC−06:00)".
+func slotLabel(t time.Time) string {
+	off := t.Format("-07:00")
+	return fmt.Sprintf("%s %s (UTC%s)", t.Format("3:04 PM"), t.Format("MST"), strings.Replace(off, "-", "−", 1))
+}
+
+// handleBookForm renders the form with the free times: the no-script path,
+// and where a quiz result's "Book a consultation" link leads.
+func (s *server) handleBookForm(w http.ResponseWriter, r *http.Request) {
+	if s.rules == nil {
+		s.notFound(w, r)
+		return
+	}
+	f := s.newForm("/api/book")
+	if id := r.URL.Query().Get("result"); store.ValidID(id) {
+		f.Result = id
+	}
+	f.Values.Slot = r.URL.Query().Get("slot")
+	if err := s.withDays(r.Context(), &f); err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	s.bookPage(w, http.StatusOK, f)
+}
+
+func (s *server) bookPage(w http.ResponseWriter, status int, f booking.Form) {
+	title := "Book a Complimentary Advisory Session"
+	if f.Booking != "" {
+		title = "Move your session"
+	}
+	s.page(w, status, build.ShellPage{Layout: "book", Title: title, URL: build.BookURL, Data: f})
+}
+
+// handleBook books a consultation: checks, one transaction for the booking
+// and its emails, then a first attempt at sending them.
+func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
+	if s.rules == nil {
+		s.notFound(w, r)
+		return
+	}
+	var in bookForm
+	if _, e := decodeForm(s.forms, r, &in, "challenges"); e != nil {
+		s.requestFailed(w, r, e)
+		return
+	}
+	if in.Website == nil || *in.Website != "" {
+		s.Log.Info("booking honeypot", "present", in.Website != nil)
+		s.fakeSuccess(w, r)
+		return
+	}
+	ctx := r.Context()
+	now := s.Now()
+	f := s.newForm("/api/book")
+	f.Values = booking.Values{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), Company: strings.TrimSpace(in.Company),
+		Role: strings.TrimSpace(in.Role), Size: in.Size, Challenges: in.Challenges, Message: strings.TrimSpace(in.Message),
+		Consent: in.Consent == "yes", Slot: in.Slot, TZ: in.TZ}
+	if store.ValidID(in.Result) {
+		f.Result = in.Result
+	}
+	s.validateBooking(&f)
+
+	// Rate limits, by hashed address and by email.
+	ipKey := "book-ip:" + s.signer.hashIP(clientIP(r))
+	n, err := s.Store.CountHit(ctx, ipKey, time.Hour, now)
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return
+	}
+	if n > perIPPerHour {
+		f.Message = "Too many booking attempts from your network in the last hour. Please try again later, or email us."
+		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+		return
+	}
+	if f.Errors["email"] == "" {
+		n, err := s.Store.CountHit(ctx, "book-email:"+s.signer.hashIP(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
+		if err != nil {
+			s.bookUnavailable(w, r, f, err)
+			return
+		}
+		if n > perEmailPerDay {
+			f.Message = "Too many booking attempts for this email address today. Please email us and we will find a time."
+			s.bookAgain(w, r, http.StatusTooManyRequests, f)
+			return
+		}
+	}
+
+	var start time.Time
+	if f.Values.Slot == "" {
+		f.Errors["slot"] = "Choose one of the times below."
+	} else if start, err = time.Parse(time.RFC3339, f.Values.Slot); err != nil {
+		f.Errors["slot"] = "Choose one of the times below."
+	}
+	if len(f.Errors) > 0 {
+		status := http.StatusBadRequest
+		if len(f.Errors) == 1 && f.Values.Slot == "" {
+			status = http.StatusOK // the no-script path: details first, then the time
+		}
+		s.bookAgain(w, r, status, f)
+		return
+	}
+	busy, err := s.busy(ctx, start.Add(-48*time.Hour), start.Add(48*time.Hour))
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return
+	}
+	slot, err := s.rules.Check(start, now, busy)
+	if err != nil {
+		s.slotProblem(w, r, f, err)
+		return
+	}
+	b := &store.Booking{ID: store.NewID(), CreatedAt: now, Start: slot.Start, End: slot.End,
+		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
+		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
+		QuizResult: f.Result, IPHash: s.signer.hashIP(clientIP(r))}
+	msgs, err := s.bookingMessages(ctx, b, "confirmation", in.TZ)
+	if err != nil {
+		s.Log.Error("compose booking emails", "err", err)
+		s.internalError(w, r)
+		return
+	}
+	if err := s.Store.CreateBooking(ctx, b, msgs); err != nil {
+		if store.ErrorCode(err) == store.ECONFLICT {
+			s.slotProblem(w, r, f, booking.ErrTaken)
+			return
+		}
+		s.bookUnavailable(w, r, f, err)
+		return
+	}
+	s.Log.Info("booked", "id", b.ID, "start", b.Start)
+	s.drain(ctx)
+	done := s.manageURL("/api/book/done", b)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusCreated, map[string]any{"id": b.ID, "start": b.Start, "end": b.End, "url": done})
+		return
+	}
+	http.Redirect(w, r, done, http.StatusSeeOther)
+}
+
+// validateBooking fills f.Errors for every field that is wrong.
+func (s *server) validateBooking(f *booking.Form) {
+	v := f.Values
+	if v.Name == "" {
+		f.Errors["name"] = "Enter your name."
+	}
+	if msg := checkEmail(v.Email); msg != "" {
+		f.Errors["email"] = msg
+	}
+	for field, val := range map[string]string{"name": v.Name, "company": v.Company, "role": v.Role} {
+		switch {
+		case hasCRLF(val):
+			f.Errors[field] = "Enter this on one line."
+		case utf8.RuneCountInString(val) > 200:
+			f.Errors[field] = "Keep this under 200 characters."
+		}
+	}
+	if v.Size != "" && !slices.Contains(f.Sizes, v.Size) {
+		f.Errors["size"] = "Choose one of the sizes listed."
+	}
+	for _, c := range v.Challenges {
+		if !slices.Contains(f.Challenges, c) {
+			f.Errors["challenges"] = "Choose from the statements listed."
+		}
+	}
+	if utf8.RuneCountInString(v.Message) > 5000 {
+		f.Errors["message"] = "Keep the message under 5,000 characters."
+	}
+	if !v.Consent {
+		f.Errors["consent"] = "Tick the box so we may use these details for the session."
+	}
+	if v.TZ != "" {
+		if _, err := time.LoadLocation(v.TZ); err != nil || len(v.TZ) > 64 {
+			f.Values.TZ = ""
+		}
+	}
+}
+
+// bookAgain answers with the form, the visitor's values kept, the times
+// listed, and a message per problem.
+func (s *server) bookAgain(w http.ResponseWriter, r *http.Request, status int, f booking.Form) {
+	if wantsJSON(r) {
+		msg := f.Message
+		if msg == "" {
+			msg = "please check the form"
+		}
+		writeJSON(w, status, apiError{Error: msg, Fields: f.Errors})
+		return
+	}
+	if err := s.withDays(r.Context(), &f); err != nil {
+		s.Log.Error("slots", "err", err)
+		f.Message = unavailableText
+		status = http.StatusServiceUnavailable
+	}
+	s.bookPage(w, status, f)
+}
+
+// slotProblem answers a chosen time that cannot be booked: 409 with the
+// next free times offered when it was taken.
+func (s *server) slotProblem(w http.ResponseWriter, r *http.Request, f booking.Form, err error) {
+	status := http.StatusBadRequest
+	switch {
+	case errors.Is(err, booking.ErrTaken), errors.Is(err, booking.ErrDayFull):
+		status = http.StatusConflict
+		f.Errors["slot"] = "Someone has just booked that time. Please choose another; the next free times are listed."
+	case errors.Is(err, booking.ErrTooSoon):
+		f.Errors["slot"] = "That time is too soon to book. Please choose a later one."
+	default:
+		f.Errors["slot"] = "That time is not available. Please choose one of the times listed."
+	}
+	if slots, e := s.freeSlots(r.Context()); e == nil {
+		for _, sl := range slots[:min(len(slots), 3)] {
+			f.Next = append(f.Next, booking.Option{Value: sl.Start.UTC().Format(time.RFC3339), Label: sl.Start.In(s.rules.Location).Format("Monday, January 2, ") + slotLabel(sl.Start.In(s.rules.Location))})
+		}
+	}
+	f.Values.Slot = ""
+	s.bookAgain(w, r, status, f)
+}
+
+// bookUnavailable answers when the store is down: 503, the form kept,
+// nothing half-written (the booking is one transaction).
+func (s *server) bookUnavailable(w http.ResponseWriter, r *http.Request, f booking.Form, err error) {
+	s.Log.Error("booking store", "err", err)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "we could not book just now; nothing was saved, please try again in a minute"})
+		return
+	}
+	f.Message = "We could not book just now: nothing was saved, and your details are kept below. Please try again in a minute."
+	s.bookPage(w, http.StatusServiceUnavailable, f)
+}
+
+// drain sends what the outbox holds, briefly; what fails stays queued for
+// later requests and site leads send.
+func (s *server) drain(ctx context.Context) {
+	if s.Mail == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	sent, failed, err := mail.Drain(ctx, s.Store, s.Mail, s.Now(), 10)
+	if err != nil || failed > 0 {
+		s.Log.Warn("outbox", "sent", sent, "failed", failed, "err", err)
+	}
+}
+
+// manageURL is a signed link to a booking's page (done, cancel, move).
+func (s *server) manageURL(path string, b *store.Booking) string {
+	tok := s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace))
+	return path + "?b=" + b.ID + "&t=" + tok
+}
+
+// clientIP is the address the request came from (lambdahttp sets it from
+// Netlify's header).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

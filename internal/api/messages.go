@@ -1,0 +1,124 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cassidine/site/internal/mail"
+	"github.com/cassidine/site/internal/store"
+)
+
+// bookingMessages composes the emails about a booking event: to the
+// prospect (with the calendar invite) and to the consultant (with the
+// intake answers and the quiz result). kind is "confirmation",
+// "reschedule" or "cancellation"; visitorTZ, when known, adds the time in
+// the prospect's own zone.
+func (s *server) bookingMessages(ctx context.Context, b *store.Booking, kind, visitorTZ string) ([]store.OutboxMessage, error) {
+	site := s.Shell.Site()
+	local := b.Start.In(s.rules.Location)
+	when := local.Format("Monday, January 2 at 3:04 PM MST")
+	times := []string{fmt.Sprintf("%s (%s)", when, s.rules.Location), "UTC: " + b.Start.UTC().Format("Monday, January 2 at 15:04")}
+	if loc, err := time.LoadLocation(visitorTZ); err == nil && visitorTZ != "" && loc.String() != s.rules.Location.String() {
+		times = append(times, "Your time: "+b.Start.In(loc).Format("Monday, January 2 at 3:04 PM MST")+" ("+visitorTZ+")")
+	}
+	manage := func(path string) string { return s.absURL(s.manageURL(path, b)) }
+	method, status := "REQUEST", ""
+	var subject, intro string
+	switch kind {
+	case "confirmation":
+		subject = "Your advisory session: " + when
+		intro = "Thank you for booking a complimentary advisory session. The calendar invite is attached."
+	case "reschedule":
+		subject = "Your advisory session has moved: " + when
+		intro = "Your advisory session has moved to the time below. The updated calendar invite is attached."
+	case "cancellation":
+		subject = "Cancelled: your advisory session on " + when
+		intro = "Your advisory session is cancelled. The attached update removes it from your calendar."
+		method, status = "CANCEL", "cancelled"
+	default:
+		return nil, fmt.Errorf("unknown booking message %q", kind)
+	}
+	var body strings.Builder
+	fmt.Fprintf(&body, "Hello %s,\n\n%s\n\n", b.Name, intro)
+	for _, t := range times {
+		fmt.Fprintf(&body, "  %s\n", t)
+	}
+	if status == "" {
+		fmt.Fprintf(&body, "\nThe session is a video call; the link follows from %s before the session.\n", site.Title)
+		fmt.Fprintf(&body, "\nNeed another time? %s\nCannot make it? %s\n", manage("/api/book/reschedule"), manage("/api/book/cancel"))
+	} else {
+		fmt.Fprintf(&body, "\nTo book another time: %s\n", s.absURL("/book/"))
+	}
+	fmt.Fprintf(&body, "\n%s\n%s\n", site.Title, s.absURL("/"))
+
+	host := "site"
+	if u, err := url.Parse(site.BaseURL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	invite := &mail.Invite{
+		UID: b.ID + "@" + host, Sequence: b.Sequence, Method: method, Start: b.Start, End: b.End,
+		Summary:     "Advisory session with " + site.Title,
+		Description: "Complimentary advisory session. Manage the booking: " + manage("/api/book/done"),
+		Organizer:   s.notifyEmail(), OrganizerName: site.Title, Attendee: b.Email, AttendeeName: b.Name, Stamp: s.Now(),
+	}
+	toProspect := mail.Message{From: s.mailFrom(), To: b.Email, ReplyTo: s.notifyEmail(), Subject: subject, Text: body.String(), Invite: invite}
+
+	var notice strings.Builder
+	verb := map[string]string{"confirmation": "New booking", "reschedule": "Booking moved", "cancellation": "Booking cancelled"}[kind]
+	fmt.Fprintf(&notice, "%s: %s\n\n", verb, when)
+	for _, t := range times[1:] {
+		fmt.Fprintf(&notice, "%s\n", t)
+	}
+	fmt.Fprintf(&notice, "\nName: %s\nEmail: %s\nCompany: %s\nRole: %s\nCompany size: %s\n", b.Name, b.Email, b.Company, b.Role, b.CompanySize)
+	if len(b.Challenges) > 0 {
+		fmt.Fprintf(&notice, "\nWhat sounds familiar:\n")
+		for _, c := range b.Challenges {
+			fmt.Fprintf(&notice, "  - %s\n", c)
+		}
+	}
+	if b.Message != "" {
+		fmt.Fprintf(&notice, "\nMessage:\n%s\n", b.Message)
+	}
+	if b.QuizResult != "" && s.quiz != nil {
+		if _, res, err := s.loadResult(ctx, b.QuizResult); err == nil {
+			fmt.Fprintf(&notice, "\nQuiz result (%s): %s, %d%% overall gap\n", s.absURL(resultPath(b.QuizResult)), res.Band.Headline, res.Score)
+			for _, d := range res.Dimensions {
+				fmt.Fprintf(&notice, "  %s: %d%%\n", d.Name, d.Score)
+			}
+		} else {
+			fmt.Fprintf(&notice, "\nQuiz result: %s (could not be read: %s)\n", b.QuizResult, store.ErrorMessage(err))
+		}
+	}
+	consultantInvite := *invite
+	toConsultant := mail.Message{From: s.mailFrom(), To: s.notifyEmail(), ReplyTo: b.Email, Subject: verb + ": " + b.Name + ", " + when, Text: notice.String(), Invite: &consultantInvite}
+
+	var out []store.OutboxMessage
+	for _, m := range []struct {
+		kind string
+		msg  mail.Message
+	}{{kind, toProspect}, {kind + "-notice", toConsultant}} {
+		data, err := m.msg.Encode()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.OutboxMessage{CreatedAt: s.Now(), Booking: b.ID, Kind: m.kind, To: m.msg.To, Payload: data, NextAttempt: s.Now()})
+	}
+	return out, nil
+}
+
+func (s *server) notifyEmail() string {
+	if s.NotifyEmail != "" {
+		return s.NotifyEmail
+	}
+	return s.Shell.Site().Email
+}
+
+func (s *server) mailFrom() string {
+	if s.MailFrom != "" {
+		return s.MailFrom
+	}
+	return s.Shell.Site().Title + " <" + s.Shell.Site().Email + ">"
+}

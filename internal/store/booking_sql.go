@@ -1,0 +1,651 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on booking and message fields, in characters (runes), as the
+// CHECK constraints of migration 0002 count them; the e-mail address is
+// limited in bytes by maxEmailLen, which is stricter.
+const (
+	maxTextLen       = 200  // name, company, role, company size, one challenge
+	maxMessageLen    = 5000 // the prospect's free-text message
+	maxChallenges    = 20
+	maxIPHashLen     = 128
+	maxKindLen       = 40
+	maxPayloadLen    = 1 << 20 // bytes
+	maxLastErrorLen  = 1000    // longer failure reasons are cut
+	maxRateKeyLen    = 200
+	minRateWindow    = time.Millisecond
+	rateHitRetention = 24 * time.Hour // expired windows are kept this long
+)
+
+// defaultPruneEvery is how often, on average, CountHit deletes expired
+// windows: on one call in defaultPruneEvery (db.pruneEvery in tests).
+const defaultPruneEvery = 100
+
+const bookingColumns = `id, created_at, start_at, end_at, name, email, company, role, company_size,
+	challenges, message, quiz_result, ip_hash, sequence, cancelled_at`
+
+const outboxColumns = `id, created_at, booking, kind, recipient, payload, attempts, next_attempt,
+	last_error, sent_at`
+
+// Messages for the conflicts callers show to visitors.
+const (
+	msgSlotTaken        = "this time is no longer available; please pick another"
+	msgBookingNotFound  = "booking not found"
+	msgBookingCancelled = "this booking has already been cancelled"
+)
+
+func (s *db) CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	if b == nil {
+		return Errorf(EINVALID, "no booking")
+	}
+	if b.ID == "" {
+		b.ID = NewID()
+	}
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = time.Now()
+	}
+	b.CreatedAt, b.Start, b.End = utc(b.CreatedAt), utc(b.Start), utc(b.End)
+	if err := validateBooking(b); err != nil {
+		return err
+	}
+	switch {
+	case b.CancelledAt != nil:
+		return Errorf(EINVALID, "a new booking cannot be cancelled already")
+	case b.Sequence != 0:
+		return Errorf(EINVALID, "a new booking starts at sequence 0, not %d", b.Sequence)
+	}
+	queued, err := prepareMessages(msgs, b.ID)
+	if err != nil {
+		return err
+	}
+	challenges, err := jsonArray(b.Challenges)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// ON CONFLICT (id) turns a reused id into "no row" so that it can be
+		// told apart from the slot's unique index, which still raises.
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO bookings (`+bookingColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, NULL)
+			ON CONFLICT (id) DO NOTHING`,
+			b.ID, s.d.timeArg(b.CreatedAt), s.d.timeArg(b.Start), s.d.timeArg(b.End),
+			b.Name, b.Email, b.Company, b.Role, b.CompanySize, challenges, b.Message,
+			nullString(b.QuizResult), b.IPHash)
+		if err != nil {
+			return withMessage(s.wrap(err, "create booking "+b.ID), ECONFLICT, msgSlotTaken)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.wrap(err, "create booking "+b.ID)
+		} else if n == 0 {
+			return Errorf(ECONFLICT, "a booking with this id already exists")
+		}
+		return s.insertMessages(ctx, tx, queued, "queue messages for booking "+b.ID)
+	})
+}
+
+func (s *db) Booking(ctx context.Context, id string) (*Booking, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, msgBookingNotFound)
+	}
+	row := s.r.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = $1`, id)
+	var b Booking
+	if err := scanBooking(row, &b); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, Errorf(ENOTFOUND, msgBookingNotFound)
+		}
+		return nil, s.wrap(err, "read booking "+id)
+	}
+	return &b, nil
+}
+
+func (s *db) CancelBooking(ctx context.Context, id string, at time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if at.IsZero() {
+		return nil, Errorf(EINVALID, "cancellation time is missing")
+	}
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, msgBookingNotFound)
+	}
+	return s.changeBooking(ctx, id, "cancel booking "+id, build,
+		`UPDATE bookings SET cancelled_at = $2, sequence = sequence + 1
+		WHERE id = $1 AND cancelled_at IS NULL
+		RETURNING `+bookingColumns,
+		s.d.timeArg(utc(at)))
+}
+
+func (s *db) RescheduleBooking(ctx context.Context, id string, start, end time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	start, end = utc(start), utc(end)
+	if err := validateSlot(start, end); err != nil {
+		return nil, err
+	}
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, msgBookingNotFound)
+	}
+	return s.changeBooking(ctx, id, "reschedule booking "+id, build,
+		`UPDATE bookings SET start_at = $2, end_at = $3, sequence = sequence + 1
+		WHERE id = $1 AND cancelled_at IS NULL
+		RETURNING `+bookingColumns,
+		s.d.timeArg(start), s.d.timeArg(end))
+}
+
+// changeBooking runs update (which takes the id as $1 and args after it,
+// changes an active booking and returns its columns), then build with the
+// updated booking, and queues build's messages, all in one transaction.
+// An update that matches no row is ENOTFOUND for an unknown id and
+// ECONFLICT for a cancelled booking; a unique violation is a taken slot.
+func (s *db) changeBooking(ctx context.Context, id, op string, build func(*Booking) ([]OutboxMessage, error), update string, args ...any) (*Booking, error) {
+	var out *Booking
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var b Booking
+		err := scanBooking(tx.QueryRowContext(ctx, update, append([]any{id}, args...)...), &b)
+		if errors.Is(err, sql.ErrNoRows) {
+			var cancelled timeValue
+			err := tx.QueryRowContext(ctx, `SELECT cancelled_at FROM bookings WHERE id = $1`, id).Scan(&cancelled)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return Errorf(ENOTFOUND, msgBookingNotFound)
+			case err != nil:
+				return s.wrap(err, op)
+			}
+			return Errorf(ECONFLICT, msgBookingCancelled)
+		}
+		if err != nil {
+			return withMessage(s.wrap(err, op), ECONFLICT, msgSlotTaken)
+		}
+		if build != nil {
+			// build gets a copy, so that what it does to its argument
+			// does not change the booking returned.
+			arg := b
+			arg.Challenges = slices.Clone(b.Challenges)
+			msgs, err := build(&arg)
+			if err != nil {
+				return err
+			}
+			queued, err := prepareMessages(msgs, id)
+			if err != nil {
+				return err
+			}
+			if err := s.insertMessages(ctx, tx, queued, op+": queue messages"); err != nil {
+				return err
+			}
+		}
+		out = &b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *db) ActiveBookings(ctx context.Context, from, to time.Time) ([]Booking, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	switch {
+	case to.Before(from):
+		return nil, Errorf(EINVALID, "the range ends before it starts")
+	case to.Equal(from):
+		return nil, nil // an empty range overlaps nothing
+	}
+	return s.listBookings(ctx, "list active bookings",
+		`SELECT `+bookingColumns+` FROM bookings
+		WHERE cancelled_at IS NULL AND start_at < $2 AND end_at > $1
+		ORDER BY start_at, id`,
+		s.d.timeArg(utc(from)), s.d.timeArg(utc(to)))
+}
+
+func (s *db) Bookings(ctx context.Context, since time.Time) ([]Booking, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return s.listBookings(ctx, "list bookings",
+		`SELECT `+bookingColumns+` FROM bookings WHERE start_at >= $1 ORDER BY start_at, id`,
+		s.d.timeArg(utc(since)))
+}
+
+func (s *db) listBookings(ctx context.Context, op, query string, args ...any) ([]Booking, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap(err, op)
+	}
+	defer rows.Close()
+	var out []Booking
+	for rows.Next() {
+		var b Booking
+		if err := scanBooking(rows, &b); err != nil {
+			return nil, s.wrap(err, op)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, op)
+	}
+	return out, nil
+}
+
+func (s *db) CountHit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	if err := checkText("rate-limit key", key, maxRateKeyLen, true, false); err != nil {
+		return 0, err
+	}
+	if window < minRateWindow {
+		return 0, Errorf(EINVALID, "rate-limit window %v is shorter than %v", window, minRateWindow)
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	start := now.Truncate(window) // since the zero time, so the same for every caller
+	var n int
+	err := s.w.QueryRowContext(ctx,
+		`INSERT INTO rate_hits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
+		ON CONFLICT (key, window_start, window_end) DO UPDATE SET count = rate_hits.count + 1
+		RETURNING count`,
+		key, s.d.timeArg(utc(start)), s.d.timeArg(utc(start.Add(window)))).Scan(&n)
+	if err != nil {
+		return 0, s.wrap(err, "count hit")
+	}
+	every := s.pruneEvery
+	if every <= 0 {
+		every = defaultPruneEvery
+	}
+	if rand.N(every) == 0 {
+		// Best effort: the hit is counted, and the next pruner will
+		// delete what this one could not.
+		s.w.ExecContext(ctx, `DELETE FROM rate_hits WHERE window_end < $1`,
+			s.d.timeArg(utc(now.Add(-rateHitRetention))))
+	}
+	return n, nil
+}
+
+func (s *db) QueueMessages(ctx context.Context, msgs []OutboxMessage) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	queued, err := prepareMessages(msgs, "")
+	if err != nil {
+		return err
+	}
+	if len(queued) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.insertMessages(ctx, tx, queued, "queue messages")
+	})
+}
+
+// insertMessages writes messages that prepareMessages returned.
+func (s *db) insertMessages(ctx context.Context, q querier, msgs []OutboxMessage, op string) error {
+	for _, m := range msgs {
+		_, err := q.ExecContext(ctx,
+			`INSERT INTO outbox (created_at, booking, kind, recipient, payload, attempts, next_attempt, last_error)
+			VALUES ($1, $2, $3, $4, $5, 0, $6, '')`,
+			s.d.timeArg(m.CreatedAt), nullString(m.Booking), m.Kind, m.To, m.Payload, s.d.timeArg(m.NextAttempt))
+		if err != nil {
+			return withMessage(s.wrap(err, op), EINVALID,
+				"a message could not be queued (does the booking it concerns exist?)")
+		}
+	}
+	return nil
+}
+
+func (s *db) ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	switch {
+	case lease <= 0:
+		return nil, Errorf(EINVALID, "claim lease must be positive, not %v", lease)
+	case limit <= 0:
+		return nil, Errorf(EINVALID, "claim limit must be positive, not %d", limit)
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = utc(now)
+	// The CTE picks the rows, once (MATERIALIZED: a subquery with LIMIT
+	// that the planner re-ran could claim more than limit); on Postgres it
+	// locks them and concurrent claimers skip them. The claimable condition
+	// is repeated in the UPDATE as belt and braces: an UPDATE that waited for
+	// a row re-checks its own WHERE against the row as the other claimer
+	// left it. On SQLite the statement runs alone, as every write does.
+	const claimable = `sent_at IS NULL AND next_attempt <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)`
+	rows, err := s.w.QueryContext(ctx,
+		`WITH picked AS MATERIALIZED (
+			SELECT id FROM outbox WHERE `+claimable+`
+			ORDER BY next_attempt, id LIMIT $3`+s.d.skipLocked+`)
+		UPDATE outbox SET claimed_until = $1
+		WHERE id IN (SELECT id FROM picked) AND `+claimable+`
+		RETURNING `+outboxColumns,
+		s.d.timeArg(utc(now.Add(lease))), s.d.timeArg(now), limit)
+	if err != nil {
+		return nil, s.wrap(err, "claim messages")
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, s.wrap(err, "claim messages")
+	}
+	// RETURNING has no defined order.
+	slices.SortFunc(out, func(a, b OutboxMessage) int {
+		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func (s *db) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	if at.IsZero() {
+		return Errorf(EINVALID, "sending time is missing")
+	}
+	return s.markMessage(ctx, id, "mark message sent",
+		`UPDATE outbox SET sent_at = $2, attempts = attempts + 1, claimed_until = NULL
+		WHERE id = $1 AND sent_at IS NULL`,
+		s.d.timeArg(utc(at)))
+}
+
+func (s *db) MarkFailed(ctx context.Context, id int64, reason string, next time.Time) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	if next.IsZero() {
+		return Errorf(EINVALID, "next attempt time is missing")
+	}
+	return s.markMessage(ctx, id, "mark message failed",
+		`UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3, claimed_until = NULL
+		WHERE id = $1 AND sent_at IS NULL`,
+		cleanReason(reason), s.d.timeArg(utc(next)))
+}
+
+// markMessage runs update on an unsent message: ENOTFOUND if there is no
+// message id, ECONFLICT if it has been sent already (a late report from a
+// drainer whose lease ran out must not undo or reschedule a send).
+func (s *db) markMessage(ctx context.Context, id int64, op, update string, args ...any) error {
+	op = fmt.Sprintf("%s %d", op, id)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, update, append([]any{id}, args...)...)
+		if err != nil {
+			return s.wrap(err, op)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return s.wrap(err, op)
+		}
+		if n > 0 {
+			return nil
+		}
+		var one int
+		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = $1`, id).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return Errorf(ENOTFOUND, "message not found")
+		case err != nil:
+			return s.wrap(err, op)
+		}
+		return Errorf(ECONFLICT, "this message has been sent already")
+	})
+}
+
+func (s *db) Outbox(ctx context.Context, includeSent bool) ([]OutboxMessage, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	where := ""
+	if !includeSent {
+		where = `WHERE sent_at IS NULL`
+	}
+	// Unsent first, in the order they are due; then sent, in the order sent.
+	rows, err := s.r.QueryContext(ctx,
+		`SELECT `+outboxColumns+` FROM outbox `+where+`
+		ORDER BY (sent_at IS NOT NULL), COALESCE(sent_at, next_attempt), id`)
+	if err != nil {
+		return nil, s.wrap(err, "list outbox")
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, s.wrap(err, "list outbox")
+	}
+	return out, nil
+}
+
+// prepareMessages checks msgs and returns copies ready to insert: Booking
+// defaults to booking, CreatedAt to now, NextAttempt to CreatedAt (due at
+// once), times in UTC. ID, Attempts, LastError and SentAt are ignored: a
+// queued message is new and unsent. msgs itself is not modified.
+func prepareMessages(msgs []OutboxMessage, booking string) ([]OutboxMessage, error) {
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	now := time.Now()
+	out := make([]OutboxMessage, len(msgs))
+	for i, m := range msgs {
+		if m.Booking == "" {
+			m.Booking = booking
+		}
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = now
+		}
+		if m.NextAttempt.IsZero() {
+			m.NextAttempt = m.CreatedAt
+		}
+		m.CreatedAt, m.NextAttempt = utc(m.CreatedAt), utc(m.NextAttempt)
+		m.ID, m.Attempts, m.LastError, m.SentAt = 0, 0, "", nil
+		if err := validateMessage(&m); err != nil {
+			if e := (*Error)(nil); errors.As(err, &e) && len(msgs) > 1 {
+				e.Message = fmt.Sprintf("message %d: %s", i+1, e.Message)
+			}
+			return nil, err
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+func validateMessage(m *OutboxMessage) error {
+	if m.Booking != "" && !ValidID(m.Booking) {
+		return Errorf(EINVALID, "message booking %q is not a store id", m.Booking)
+	}
+	if m.Kind == "" || len(m.Kind) > maxKindLen || strings.Trim(m.Kind, "abcdefghijklmnopqrstuvwxyz-") != "" {
+		return Errorf(EINVALID, "message kind %q: want up to %d lower-case letters and hyphens", m.Kind, maxKindLen)
+	}
+	if err := checkEmail("recipient", m.To); err != nil {
+		return err
+	}
+	switch {
+	case len(m.Payload) == 0:
+		return Errorf(EINVALID, "message has no payload")
+	case len(m.Payload) > maxPayloadLen:
+		return Errorf(EINVALID, "message payload is larger than %d bytes", maxPayloadLen)
+	}
+	return nil
+}
+
+// validateBooking checks what the bookings table also enforces, so callers
+// get EINVALID with a readable message rather than a constraint name.
+func validateBooking(b *Booking) error {
+	if !ValidID(b.ID) {
+		return Errorf(EINVALID, "booking id %q is not a store id", b.ID)
+	}
+	if err := validateSlot(b.Start, b.End); err != nil {
+		return err
+	}
+	if b.Sequence < 0 {
+		return Errorf(EINVALID, "booking sequence %d is negative", b.Sequence)
+	}
+	for _, f := range []struct {
+		name     string
+		value    string
+		max      int
+		required bool
+	}{
+		{"name", b.Name, maxTextLen, true},
+		{"company", b.Company, maxTextLen, false},
+		{"role", b.Role, maxTextLen, false},
+		{"company size", b.CompanySize, maxTextLen, false},
+		{"IP hash", b.IPHash, maxIPHashLen, false},
+	} {
+		if err := checkText(f.name, f.value, f.max, f.required, false); err != nil {
+			return err
+		}
+	}
+	if err := checkText("message", b.Message, maxMessageLen, false, true); err != nil {
+		return err
+	}
+	if err := checkEmail("e-mail address", b.Email); err != nil {
+		return err
+	}
+	if len(b.Challenges) > maxChallenges {
+		return Errorf(EINVALID, "more than %d challenges", maxChallenges)
+	}
+	for _, c := range b.Challenges {
+		if err := checkText("challenge", c, maxTextLen, true, false); err != nil {
+			return err
+		}
+	}
+	if b.QuizResult != "" && !ValidID(b.QuizResult) {
+		return Errorf(EINVALID, "quiz result %q is not a store id", b.QuizResult)
+	}
+	return nil
+}
+
+func validateSlot(start, end time.Time) error {
+	switch {
+	case start.IsZero() || end.IsZero():
+		return Errorf(EINVALID, "the booking's start or end is missing")
+	case !end.After(start):
+		return Errorf(EINVALID, "the booking ends at or before its start")
+	case start.Year() > 9999 || end.Year() > 9999:
+		return Errorf(EINVALID, "the booking is too far in the future")
+	}
+	return nil
+}
+
+// checkText checks a text field: valid UTF-8, at most max characters, not
+// blank if required, and free of control characters, except that a
+// multi-line field may hold line breaks and tabs. Single-line fields end up
+// in mail headers and calendar invites, where a line break would start a
+// new header.
+func checkText(field, s string, max int, required, multiline bool) error {
+	switch {
+	case !utf8.ValidString(s):
+		return Errorf(EINVALID, "%s is not valid UTF-8", field)
+	case required && strings.TrimSpace(s) == "":
+		return Errorf(EINVALID, "%s is required", field)
+	case utf8.RuneCountInString(s) > max:
+		return Errorf(EINVALID, "%s is longer than %d characters", field, max)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			return Errorf(EINVALID, "%s contains control characters", field)
+		}
+	}
+	return nil
+}
+
+// checkEmail is validateEmail plus the text checks, naming the field.
+func checkEmail(field, email string) error {
+	if err := checkText(field, email, maxEmailLen, true, false); err != nil {
+		return err
+	}
+	return validateEmail(email)
+}
+
+// cleanReason makes a sending error storable: valid UTF-8, no NUL (which
+// Postgres refuses in text), at most maxLastErrorLen characters.
+func cleanReason(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\x00", "")
+	if utf8.RuneCountInString(s) > maxLastErrorLen {
+		s = string([]rune(s)[:maxLastErrorLen-1]) + "…"
+	}
+	return s
+}
+
+// scanBooking reads the columns of bookingColumns into b.
+func scanBooking(row interface{ Scan(...any) error }, b *Booking) error {
+	var (
+		created, start, end, cancelled timeValue
+		challenges                     []byte
+		quiz                           sql.NullString
+	)
+	if err := row.Scan(&b.ID, &created, &start, &end, &b.Name, &b.Email, &b.Company, &b.Role,
+		&b.CompanySize, &challenges, &b.Message, &quiz, &b.IPHash, &b.Sequence, &cancelled); err != nil {
+		return err
+	}
+	b.CreatedAt, b.Start, b.End = created.Time, start.Time, end.Time
+	b.CancelledAt = cancelled.ptr()
+	b.QuizResult = quiz.String
+	b.Challenges = nil
+	if err := json.Unmarshal(challenges, &b.Challenges); err != nil {
+		return fmt.Errorf("challenges of booking %s: %w", b.ID, err)
+	}
+	if len(b.Challenges) == 0 {
+		b.Challenges = nil
+	}
+	return nil
+}
+
+// scanMessages reads rows of outboxColumns and closes rows.
+func scanMessages(rows *sql.Rows) ([]OutboxMessage, error) {
+	defer rows.Close()
+	var out []OutboxMessage
+	for rows.Next() {
+		var (
+			m                   OutboxMessage
+			created, next, sent timeValue
+			booking             sql.NullString
+		)
+		if err := rows.Scan(&m.ID, &created, &booking, &m.Kind, &m.To, &m.Payload, &m.Attempts,
+			&next, &m.LastError, &sent); err != nil {
+			return nil, err
+		}
+		m.CreatedAt, m.NextAttempt, m.SentAt = created.Time, next.Time, sent.ptr()
+		m.Booking = booking.String
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// jsonArray encodes a list of strings; nil becomes [] so the column always
+// holds an array.
+func jsonArray(list []string) (string, error) {
+	if len(list) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return "", &Error{Code: EINTERNAL, Message: defaultMessage(EINTERNAL), Err: err}
+	}
+	return string(b), nil
+}

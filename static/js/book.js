@@ -1,0 +1,98 @@
+// The booking form, enhanced: free times load from /api/slots and show in
+// the visitor's own time zone, named on the page. Without this script the
+// form still works: the function lists the times with their UTC offset.
+(() => {
+  "use strict";
+  const form = document.querySelector("form[data-book]");
+  if (!form || !window.Intl || !window.fetch) return;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const tz = form.querySelector("[data-tz]");
+  if (tz) tz.value = zone;
+
+  const params = new URLSearchParams(location.search);
+  const result = form.querySelector("[data-result]");
+  if (result && /^[a-z2-7]{26}$/.test(params.get("result") || "")) {
+    result.value = params.get("result");
+    const note = form.querySelector("[data-result-note]");
+    if (note) note.hidden = false;
+  }
+
+  const day = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric", timeZone: zone });
+  const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: zone });
+  const offset = (d) => {
+    const p = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(d);
+    const n = p.find((x) => x.type === "timeZoneName");
+    return n ? n.value.replace("GMT", "UTC") : "";
+  };
+  const hint = (text) => {
+    let h = form.querySelector(".slots .hint");
+    if (!h) {
+      h = document.createElement("p");
+      h.className = "hint";
+      form.querySelector(".slots legend").after(h);
+    }
+    h.textContent = text;
+  };
+  const named = `Times are shown in your time zone, ${zone} (${offset(new Date())}).`;
+
+  const list = form.querySelector("[data-slot-list]");
+  const radios = list ? list.querySelectorAll("input[name=slot]") : [];
+  if (radios.length) {
+    // Server-rendered times: relabel them in the visitor's zone.
+    radios.forEach((r) => {
+      const d = new Date(r.dataset.start);
+      r.nextElementSibling.textContent = time.format(d);
+    });
+    list.querySelectorAll(".day").forEach((el) => {
+      const first = el.querySelector("input[name=slot]");
+      if (first) el.querySelector("h3").textContent = day.format(new Date(first.dataset.start));
+    });
+    hint(named);
+    return;
+  }
+  if (!list || !form.querySelector("[data-slot-status]")) return;
+
+  hint("Loading the free times…");
+  fetch("/api/slots", { headers: { Accept: "application/json" } })
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
+    .then((data) => {
+      const byDay = new Map();
+      for (const s of data.slots) {
+        const d = new Date(s.start);
+        const key = day.format(d);
+        if (!byDay.has(key)) byDay.set(key, []);
+        byDay.get(key).push(s);
+      }
+      if (!byDay.size) {
+        hint("There are no free times in the coming weeks. Please email us and we will find one.");
+        return;
+      }
+      const chosen = params.get("slot");
+      for (const [label, slots] of byDay) {
+        const box = document.createElement("div");
+        box.className = "day";
+        const h = document.createElement("h3");
+        h.textContent = label;
+        const times = document.createElement("div");
+        times.className = "times";
+        for (const s of slots) {
+          const l = document.createElement("label");
+          const input = document.createElement("input");
+          input.type = "radio";
+          input.name = "slot";
+          input.value = s.start;
+          input.checked = s.start === chosen;
+          const span = document.createElement("span");
+          span.textContent = time.format(new Date(s.start));
+          l.append(input, " ", span);
+          times.append(l);
+        }
+        box.append(h, times);
+        list.append(box);
+      }
+      hint(named);
+      const submit = form.querySelector("[data-submit]");
+      if (submit) submit.textContent = "Book this session";
+    })
+    .catch(() => hint("The free times could not be loaded here; choose Continue to see them on the next step."));
+})();
