@@ -68,6 +68,13 @@ func decodeForm(d *schema.Decoder, r *http.Request, dst any, multi ...string) (u
 		if !utf8.ValidString(k) {
 			return nil, badRequest("a field name is not valid UTF-8")
 		}
+		if !canonicalKey(k) {
+			// gorilla/schema matches names case-insensitively and reads
+			// "00" or "+0" as 0 (and panics on "-1"), so two spellings of one
+			// field would get past the duplicate check: only the form's
+			// own spelling is accepted.
+			return nil, badRequest("unknown field %q", k)
+		}
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
 				return nil, badRequest("field %q is not valid UTF-8", k)
@@ -82,6 +89,26 @@ func decodeForm(d *schema.Decoder, r *http.Request, dst any, multi ...string) (u
 		return nil, badRequest("%s", describe(err))
 	}
 	return values, nil
+}
+
+// canonicalKey reports whether a field name is spelled as our forms spell
+// them: lower-case names, and slice indexes as plain decimals ("q.12.a").
+func canonicalKey(k string) bool {
+	for _, part := range strings.Split(k, ".") {
+		switch {
+		case part == "":
+			return false
+		case part[0] >= '0' && part[0] <= '9':
+			if (part[0] == '0' && len(part) > 1) || strings.TrimLeft(part, "0123456789") != "" {
+				return false
+			}
+		default:
+			if part[0] < 'a' || part[0] > 'z' || strings.TrimLeft(part, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // describe turns gorilla/schema's errors into one plain sentence.

@@ -258,6 +258,10 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Log.Error("quiz email", "id", rec.ID, "err", err)
 		view.EmailError = "We could not save your address just now; please try again in a minute."
+		if wantsJSON(r) {
+			writeJSON(w, http.StatusServiceUnavailable, apiError{Error: view.EmailError})
+			return
+		}
 		s.resultPage(w, http.StatusServiceUnavailable, view)
 		return
 	}
