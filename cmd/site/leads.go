@@ -19,17 +19,20 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
 )
 
 // leadsCommands are the subcommands of site leads, in the order its usage
-// lists them. Adding one (bookings, send) is one line here and its run
-// function in a file of its own.
+// lists them. Adding one is one line here and its run function.
 func leadsCommands() []command {
 	return []command{
 		{"quiz", "quiz completions by band, average gap per area, latest results (-csv: every result)", runLeadsQuiz},
+		{"bookings", "upcoming consultations, then past ones (-since, default 30d; -csv: every field)", runLeadsBookings},
+		{"send", "send the queued e-mail now (SMTP_URL, or .eml files under DATA_DIR/mail)", runLeadsSend},
 	}
 }
 
@@ -54,7 +57,7 @@ func runLeads(ctx context.Context, e *env, args []string) error {
 }
 
 func leadsUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: site leads <subcommand> [flags]\n\nReads what the site's function recorded: Postgres when DATABASE_URL or\nNETLIFY_DB_URL is set, otherwise the SQLite file under DATA_DIR (.data).\n\nsubcommands:")
+	fmt.Fprintln(w, "usage: site leads <subcommand> [flags]\n\nReads what the site's function recorded, and sends the e-mail it queued:\nPostgres when DATABASE_URL or NETLIFY_DB_URL is set, otherwise the SQLite\nfile under DATA_DIR (.data).\n\nsubcommands:")
 	for _, c := range leadsCommands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
@@ -458,4 +461,402 @@ func spreadsheetSafe(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// defaultBookingsSince is how far back site leads bookings lists past
+// bookings unless -since says otherwise.
+const defaultBookingsSince = 30
+
+func runLeadsBookings(ctx context.Context, e *env, args []string) error {
+	fset := newFlagSet(e, "leads bookings", "leads bookings [flags]\n\nLists the consultations in the store: the upcoming ones (starting from now\non), soonest first, then the past ones since -since, latest first, with\ntimes in the consultant's zone (site.toml's [booking] timeZone, else the\nsite's timeZone). Cancelled bookings are only counted unless -all is given.\nWith -csv, writes every field of those bookings as CSV to stdout instead.")
+	dir := fset.String("content", "content", "read site.toml from `DIR` (falls back to content/ as in site build)")
+	since := sinceFlag{text: fmt.Sprintf("%dd", defaultBookingsSince), days: defaultBookingsSince}
+	fset.Var(&since, "since", "list past bookings from `WHEN` on: a date such as 2026-11-01 (from midnight in the consultant's zone) or a number of days back such as 90d; upcoming ones are always listed")
+	asCSV := fset.Bool("csv", false, "write every field of the bookings as CSV (start and end in UTC) to stdout instead of the table")
+	all := fset.Bool("all", false, "list cancelled bookings too, rather than only counting them")
+	if err := parse(fset, args); err != nil {
+		return err
+	}
+	loc, err := loadBookingZone(*dir)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	from := since.start(now, loc)
+
+	st, where, err := openLeadsStore(ctx, e.getenv)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// Upcoming bookings are listed whatever -since says, even a -since
+	// in the future.
+	list, err := st.Bookings(ctx, minTime(from, now))
+	if err != nil {
+		return fmt.Errorf("leads bookings: read bookings from %s: %w", where, err)
+	}
+	v := splitBookings(list, now, from, *all)
+
+	if *asCSV {
+		// Chronological, as a spreadsheet sorts by date.
+		rows := append(slices.Clone(v.past), v.upcoming...)
+		slices.SortStableFunc(rows, func(a, b store.Booking) int { return a.Start.Compare(b.Start) })
+		if err := writeBookingsCSV(e.stdout, rows); err != nil {
+			return fmt.Errorf("leads bookings: write CSV: %w", err)
+		}
+		// On stderr, so that stdout stays pure CSV for a redirect.
+		fmt.Fprintf(e.stderr, "store: %s: %d upcoming and %d past %s %s%s\n", where, len(v.upcoming), len(v.past),
+			plural(len(v.past), "booking", "bookings"), since.describe(loc), cancelledNote(v.cancelledUpcoming+v.cancelledPast, "includes"))
+		return nil
+	}
+	return writeBookingsReport(e.stdout, loc, where, since.describe(loc), v)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// loadBookingZone returns the consultant's time zone: site.toml's
+// [booking] timeZone, else its timeZone, else UTC, site.toml coming from
+// the folder site build takes it from. Unlike leads quiz, it wants a
+// site.toml: appointment times in the wrong zone would mislead.
+func loadBookingZone(dir string) (*time.Location, error) {
+	settings := (&siteFlags{content: dir}).settingsDir()
+	file := filepath.Join(settings, content.SiteFile)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("leads: %s does not exist: run site from the site's folder, or give -content DIR", filepath.ToSlash(file))
+		}
+		return nil, fmt.Errorf("leads: %w", err)
+	}
+	s, err := content.ParseSite(filepath.ToSlash(file), src)
+	if err != nil {
+		return nil, err
+	}
+	if s.Booking == nil || s.Booking.TimeZone == "" {
+		return s.Location, nil
+	}
+	// As package booking reads it: "Local" would be this machine's zone,
+	// not the consultant's.
+	loc, err := time.LoadLocation(s.Booking.TimeZone)
+	if err != nil || s.Booking.TimeZone == "Local" {
+		return nil, fmt.Errorf("leads: %s: booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", filepath.ToSlash(file), s.Booking.TimeZone)
+	}
+	return loc, nil
+}
+
+// bookingsView is what site leads bookings lists.
+type bookingsView struct {
+	upcoming []store.Booking // start at or after now, soonest first
+	past     []store.Booking // start in [since, now), latest first
+	// Cancelled bookings left out (without -all).
+	cancelledUpcoming, cancelledPast int
+}
+
+// splitBookings sorts list, by start as Bookings returns it, into
+// upcoming and past bookings, leaving out past ones before since and,
+// unless all, counting cancelled ones rather than listing them.
+func splitBookings(list []store.Booking, now, since time.Time, all bool) bookingsView {
+	var v bookingsView
+	for _, b := range list {
+		upcoming := !b.Start.Before(now)
+		if !upcoming && b.Start.Before(since) {
+			continue
+		}
+		if b.CancelledAt != nil && !all {
+			if upcoming {
+				v.cancelledUpcoming++
+			} else {
+				v.cancelledPast++
+			}
+			continue
+		}
+		if upcoming {
+			v.upcoming = append(v.upcoming, b)
+		} else {
+			v.past = append(v.past, b)
+		}
+	}
+	slices.Reverse(v.past)
+	return v
+}
+
+// cancelledNote is the count of cancelled bookings left out, after a
+// listing or a count; "" when there are none.
+func cancelledNote(n int, verb string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (and %d cancelled, not listed: -all %s %s)", n, verb, plural(n, "it", "them"))
+}
+
+// writeBookingsReport writes the plain-text table of v. Everything a
+// visitor typed goes through printable; the IP hash is never shown.
+func writeBookingsReport(w io.Writer, loc *time.Location, where, period string, v bookingsView) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Bookings (times in %s)\nstore: %s\n", loc, where)
+	section := func(title string, list []store.Booking, cancelled int) {
+		fmt.Fprintf(tw, "\n%s: %d %s%s\n", title, len(list), plural(len(list), "booking", "bookings"), cancelledNote(cancelled, "lists"))
+		if len(list) == 0 {
+			return
+		}
+		fmt.Fprintln(tw, "  when\tname\te-mail\tcompany\trole\tsize\tstatus\tquiz result\tchallenges")
+		for _, b := range list {
+			start, end := b.Start.In(loc), b.End.In(loc)
+			when := start.Format("Mon 2006-01-02 15:04") + "–" + end.Format("15:04")
+			if y, m, d := end.Date(); y != start.Year() || m != start.Month() || d != start.Day() {
+				when = start.Format("Mon 2006-01-02 15:04") + "–" + end.Format("Mon 2006-01-02 15:04")
+			}
+			status := "booked"
+			if b.CancelledAt != nil {
+				status = "cancelled"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", when,
+				cell(b.Name), cell(b.Email), cell(b.Company), cell(b.Role), cell(b.CompanySize),
+				status, cell(b.QuizResult), len(b.Challenges))
+		}
+	}
+	section("Upcoming", v.upcoming, v.cancelledUpcoming)
+	section("Past, "+period, v.past, v.cancelledPast)
+	return tw.Flush()
+}
+
+// cell is a table cell for text a visitor gave: printable, "-" when empty.
+func cell(s string) string {
+	return cmp.Or(printable(s), "-")
+}
+
+// writeBookingsCSV writes bookings as CSV with a header row: every field
+// but the IP hash, times in RFC 3339 UTC, challenges joined with "; ".
+// Every cell goes through spreadsheetSafe.
+func writeBookingsCSV(w io.Writer, list []store.Booking) error {
+	cw := csv.NewWriter(w)
+	header := []string{"id", "start", "end", "name", "email", "company", "role", "company_size",
+		"challenges", "message", "quiz_result", "sequence", "cancelled_at", "created_at"}
+	if err := writeSafe(cw, header); err != nil {
+		return err
+	}
+	utc := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	for _, b := range list {
+		cancelledAt := ""
+		if b.CancelledAt != nil {
+			cancelledAt = utc(*b.CancelledAt)
+		}
+		row := []string{b.ID, utc(b.Start), utc(b.End), b.Name, b.Email, b.Company, b.Role, b.CompanySize,
+			strings.Join(b.Challenges, "; "), b.Message, b.QuizResult, strconv.Itoa(b.Sequence), cancelledAt, utc(b.CreatedAt)}
+		if err := writeSafe(cw, row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// defaultSendLimit is how many messages site leads send handles at most.
+const defaultSendLimit = 100
+
+// parkedAfter tells a parked message (one mail.Drain put a century away
+// because its payload cannot be sent) from one backing off, whose next
+// attempt is at most mail.BackoffMax away.
+const parkedAfter = 10 * 365 * 24 * time.Hour
+
+func runLeadsSend(ctx context.Context, e *env, args []string) error {
+	fset := newFlagSet(e, "leads send", "leads send [flags]\n\nSends the e-mail queued in the store's outbox that is due now, as the site's\nfunction does after each booking: over SMTP when SMTP_URL (and MAIL_FROM)\nis set, otherwise as .eml files under DATA_DIR/mail. Prints how many were\nsent, failed and are still queued, each failure, and the messages waiting\nfor their next attempt. A failed message stays queued and is retried\nlater; the exit status is 1 if any failed.")
+	limit := fset.Int("limit", defaultSendLimit, "send at most `N` messages")
+	if err := parse(fset, args); err != nil {
+		return err
+	}
+	if *limit < 1 {
+		return usageError{fmt.Sprintf("-limit %d: want 1 or more", *limit)}
+	}
+	sender, senderDesc, err := mail.NewSender(e.getenv, api.DataDir(e.getenv))
+	if err != nil {
+		return fmt.Errorf("leads send: %w", err)
+	}
+	if fsender, ok := sender.(*mail.FileSender); ok {
+		fsender.Log = nil // the summary says where the files went
+	}
+	st, where, err := openLeadsStore(ctx, e.getenv)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(e.stdout, "store: %s\nmail: %s\n", where, senderDesc)
+
+	box := &drainRecord{Outbox: st, claimed: map[int64]store.OutboxMessage{}}
+	sent, failed, drainErr := drainAll(ctx, box, sender, *limit)
+
+	now := time.Now()
+	queued, err := st.Outbox(ctx, false)
+	if err != nil {
+		fmt.Fprintf(e.stdout, "sent %d, failed %d, still queued ?\n", sent, failed)
+		return errors.Join(drainErr, fmt.Errorf("leads send: list the outbox of %s: %w", where, err))
+	}
+	fmt.Fprintf(e.stdout, "sent %d, failed %d, still queued %d\n", sent, failed, len(queued))
+	if err := writeSendReport(e.stdout, now, box, queued, sent+failed >= *limit); err != nil {
+		return err
+	}
+	if drainErr != nil {
+		return fmt.Errorf("leads send: %w", drainErr)
+	}
+	if failed > 0 {
+		return fmt.Errorf("leads send: %d %s failed (listed above); %s in the outbox", failed,
+			plural(failed, "message", "messages"), plural(failed, "it stays", "they stay"))
+	}
+	return nil
+}
+
+// drainAll calls mail.Drain until nothing is due or limit messages have
+// been handled. It stops at an outbox error, or when ctx ends; a payload
+// that cannot be decoded is only counted in failed (Drain parks it).
+func drainAll(ctx context.Context, box mail.Outbox, s mail.Sender, limit int) (sent, failed int, err error) {
+	for sent+failed < limit {
+		n, f, err := mail.Drain(ctx, box, s, time.Now(), limit-sent-failed)
+		sent, failed = sent+n, failed+f
+		if err := outboxError(err); err != nil {
+			return sent, failed, err
+		}
+		if n+f == 0 {
+			break
+		}
+	}
+	return sent, failed, nil
+}
+
+// outboxError is what of mail.Drain's error should stop the run: all but
+// the undecodable payloads, which are counted as failed and listed.
+func outboxError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var keep []error
+	for _, e := range errs {
+		if !errors.Is(e, mail.ErrInvalid) {
+			keep = append(keep, e)
+		}
+	}
+	return errors.Join(keep...)
+}
+
+// drainRecord passes mail.Drain's calls to the outbox and notes which
+// messages it claimed and which failed, so the failures can be listed.
+type drainRecord struct {
+	mail.Outbox
+	claimed map[int64]store.OutboxMessage
+	failed  []sendFailure // in the order they failed
+}
+
+type sendFailure struct {
+	id     int64
+	reason string
+	next   time.Time
+}
+
+func (r *drainRecord) ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxMessage, error) {
+	msgs, err := r.Outbox.ClaimMessages(ctx, now, lease, limit)
+	for _, m := range msgs {
+		m.Payload = nil // not needed, and possibly large
+		r.claimed[m.ID] = m
+	}
+	return msgs, err
+}
+
+func (r *drainRecord) MarkFailed(ctx context.Context, id int64, reason string, next time.Time) error {
+	r.failed = append(r.failed, sendFailure{id: id, reason: reason, next: next})
+	return r.Outbox.MarkFailed(ctx, id, reason, next)
+}
+
+// writeSendReport lists the messages that failed in this run, the queued
+// ones that are not due yet, and why due ones are left.
+func writeSendReport(w io.Writer, now time.Time, rec *drainRecord, queued []store.OutboxMessage, limitReached bool) error {
+	byID := map[int64]store.OutboxMessage{}
+	for _, m := range queued {
+		byID[m.ID] = m
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := "  id\tkind\tto\tattempts\tnext attempt\tlast error"
+	line := func(m store.OutboxMessage) {
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%d\t%s\t%s\n", m.ID, printable(m.Kind), printable(m.To), m.Attempts,
+			nextAttempt(m.NextAttempt, now), cmp.Or(printable(m.LastError), "-"))
+	}
+
+	failedNow := map[int64]bool{}
+	if len(rec.failed) > 0 {
+		fmt.Fprintf(tw, "\nFailed (kept in the outbox):\n%s\n", header)
+		for _, f := range rec.failed {
+			if failedNow[f.id] {
+				continue
+			}
+			failedNow[f.id] = true
+			m, ok := byID[f.id]
+			if !ok {
+				// Not queued any more (sent by another drainer since):
+				// show what this run saw.
+				m = rec.claimed[f.id]
+				m.ID, m.Attempts, m.NextAttempt, m.LastError = f.id, m.Attempts+1, f.next, f.reason
+			}
+			line(m)
+		}
+	}
+
+	var waiting []store.OutboxMessage
+	due := 0
+	for _, m := range queued {
+		switch {
+		case failedNow[m.ID]:
+		case m.NextAttempt.After(now):
+			waiting = append(waiting, m)
+		default:
+			due++
+		}
+	}
+	if len(waiting) > 0 {
+		fmt.Fprintf(tw, "\nWaiting for their next attempt:\n%s\n", header)
+		for _, m := range waiting {
+			line(m)
+		}
+	}
+	if due > 0 {
+		why := "held by another sender, or one cut short; they are due again within " + mail.Lease.String()
+		if limitReached {
+			why = "the -limit was reached; run site leads send again"
+		}
+		fmt.Fprintf(tw, "\n%d due %s not sent: %s.\n", due, plural(due, "message", "messages"), why)
+	}
+	return tw.Flush()
+}
+
+// nextAttempt describes when a queued message is tried next, in this
+// machine's zone.
+func nextAttempt(t, now time.Time) string {
+	switch {
+	case t.Sub(now) > parkedAfter:
+		return "never (parked: cannot be sent)"
+	case !t.After(now):
+		return "due now"
+	}
+	return fmt.Sprintf("%s (in %s)", t.Local().Format("2006-01-02 15:04:05 MST"), roughly(t.Sub(now)))
+}
+
+// roughly writes d to the second under a minute, else to the minute:
+// 45s, 2m, 1h, 4h16m.
+func roughly(d time.Duration) string {
+	if d = d.Round(time.Second); d < time.Minute {
+		return d.String()
+	}
+	s := strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
