@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
 )
@@ -266,9 +269,39 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("quiz email saved", "id", rec.ID)
+	if err := s.queueResultEmail(r.Context(), rec.ID, f.Email, res); err != nil {
+		// The address and consent are saved; the consultant can resend.
+		s.Log.Error("queue quiz email", "id", rec.ID, "err", err)
+	} else {
+		s.drain(r.Context())
+	}
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		return
 	}
 	http.Redirect(w, r, resultPath(rec.ID)+"?emailed="+strconv.Itoa(1), http.StatusSeeOther)
+}
+
+// queueResultEmail puts "your readiness result" in the outbox for email.
+func (s *server) queueResultEmail(ctx context.Context, id, to string, res quiz.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Your operational readiness result: %s (%d%% overall gap score).\n\n", res.Band.Headline, res.Score)
+	for _, d := range res.Dimensions {
+		fmt.Fprintf(&b, "  %-32s %3d%%\n", d.Name, d.Score)
+	}
+	fmt.Fprintf(&b, "\nWhere to start: ")
+	for i, d := range res.Weakest {
+		if i > 0 {
+			b.WriteString(" and ")
+		}
+		b.WriteString(d.Name)
+	}
+	fmt.Fprintf(&b, ".\n\nThe full result, with advice for each area: %s\n", s.absURL(resultPath(id)))
+	fmt.Fprintf(&b, "Talk it through in a complimentary advisory session: %s\n\n%s\n", s.absURL("/api/book?result="+id), s.Shell.Site().Title)
+	m := mail.Message{From: s.mailFrom(), To: to, ReplyTo: s.notifyEmail(), Subject: "Your readiness result: " + res.Band.Headline, Text: b.String()}
+	data, err := m.Encode()
+	if err != nil {
+		return err
+	}
+	return s.Store.QueueMessages(ctx, []store.OutboxMessage{{CreatedAt: s.Now(), Kind: "quiz-result", To: to, Payload: data, NextAttempt: s.Now()}})
 }
