@@ -21,6 +21,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -197,4 +198,11 @@ const unavailableText = "We could not save this just now. Nothing was lost on yo
 // absURL is a site path as an absolute URL.
 func (s *server) absURL(p string) string {
 	return strings.TrimSuffix(s.Shell.Site().BaseURL, "/") + p
+}
+
+// writeCtx is the context of a write: not cancelled when the visitor's
+// connection drops, so a transaction is never cut off between its commit
+// and the answer, yet bounded in time.
+func writeCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }

@@ -239,7 +239,9 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r)
 		return
 	}
-	if err := s.Store.CreateBooking(ctx, b, msgs); err != nil {
+	wctx, cancel := writeCtx(ctx)
+	defer cancel()
+	if err := s.Store.CreateBooking(wctx, b, msgs); err != nil {
 		if store.ErrorCode(err) == store.ECONFLICT {
 			s.slotProblem(w, r, f, booking.ErrTaken)
 			return

@@ -106,7 +106,9 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var visitorTZ string
-	b, err := s.Store.CancelBooking(r.Context(), in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
+	wctx, cancel := writeCtx(r.Context())
+	defer cancel()
+	b, err := s.Store.CancelBooking(wctx, in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
 		return s.bookingMessages(r.Context(), b, "cancellation", visitorTZ)
 	})
 	switch {
@@ -192,7 +194,9 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 		s.slotProblem(w, r, f, err)
 		return
 	}
-	moved, err := s.Store.RescheduleBooking(r.Context(), b.ID, slot.Start, slot.End, func(nb *store.Booking) ([]store.OutboxMessage, error) {
+	wctx, cancel := writeCtx(r.Context())
+	defer cancel()
+	moved, err := s.Store.RescheduleBooking(wctx, b.ID, slot.Start, slot.End, func(nb *store.Booking) ([]store.OutboxMessage, error) {
 		return s.bookingMessages(r.Context(), nb, "reschedule", in.TZ)
 	})
 	if err != nil {

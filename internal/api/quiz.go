@@ -99,7 +99,9 @@ func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
 	for _, d := range res.Dimensions {
 		rec.Dimensions[d.ID] = d.Score
 	}
-	if err := s.Store.SaveQuizResult(r.Context(), rec); err != nil {
+	wctx, cancel := writeCtx(r.Context())
+	defer cancel()
+	if err := s.Store.SaveQuizResult(wctx, rec); err != nil {
 		s.Log.Error("save quiz result", "err", err)
 		form.Message = unavailableText
 		s.quizFormAgain(w, r, http.StatusServiceUnavailable, form)
@@ -255,7 +257,9 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 		s.resultPage(w, http.StatusBadRequest, view)
 		return
 	}
-	if err := s.Store.SetQuizEmail(r.Context(), rec.ID, f.Email, s.Now()); err != nil {
+	wctx, cancel := writeCtx(r.Context())
+	defer cancel()
+	if err := s.Store.SetQuizEmail(wctx, rec.ID, f.Email, s.Now()); err != nil {
 		if errors.Is(r.Context().Err(), context.Canceled) {
 			return
 		}
