@@ -250,15 +250,13 @@ func (b *builder) loadSettings() error {
 	return nil
 }
 
-// loadQuiz reads content/quiz.toml (or the defaults' copy), if there is one.
+// loadQuiz reads content/quiz.toml, if there is one.
 func (b *builder) loadQuiz() {
 	b.quiz, b.quizErr, b.quizVer = nil, nil, ""
+	// Unlike site.toml, the quiz is content: a -content folder without one
+	// builds without a quiz (its advice links to that folder's pages).
 	file := path.Join(b.o.ContentDir, quiz.File)
 	src, err := fs.ReadFile(b.o.Content, quiz.File)
-	if errors.Is(err, fs.ErrNotExist) && b.o.Defaults != nil {
-		file = path.Join(b.o.DefaultsDir, quiz.File)
-		src, err = fs.ReadFile(b.o.Defaults, quiz.File)
-	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
