@@ -186,10 +186,14 @@ func (s *server) internalError(w http.ResponseWriter, r *http.Request) {
 
 // requestFailed answers a request the client must fix.
 func (s *server) requestFailed(w http.ResponseWriter, r *http.Request, e *requestError) {
-	if e.Status == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", "POST")
+	link, label, allow := "/quiz/", "Back to the quiz", "POST"
+	if strings.HasPrefix(r.URL.Path, "/book") {
+		link, label, allow = "/book/", "Back to booking", "GET, POST" // the booking routes also show their forms
 	}
-	s.messagePage(w, r, e.Status, message{Title: "We could not read that form", Text: e.Message, Link: "/quiz/", Label: "Back to the quiz"})
+	if e.Status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", allow)
+	}
+	s.messagePage(w, r, e.Status, message{Title: "We could not read that form", Text: e.Message, Link: link, Label: label})
 }
 
 // unavailable answers when the store is down; nothing was saved.

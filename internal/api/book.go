@@ -192,18 +192,6 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 		s.bookAgain(w, r, http.StatusTooManyRequests, f)
 		return
 	}
-	if f.Errors["email"] == "" {
-		n, err := s.Store.CountHit(ctx, "book-email:"+s.signer.hashIP(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
-		if err != nil {
-			s.bookUnavailable(w, r, f, err)
-			return
-		}
-		if n > perEmailPerDay {
-			f.Message = "Too many booking attempts for this email address today. Please email us and we will find a time."
-			s.bookAgain(w, r, http.StatusTooManyRequests, f)
-			return
-		}
-	}
 
 	var start time.Time
 	if f.Values.Slot == "" {
@@ -217,6 +205,18 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusOK // the no-script path: details first, then the time
 		}
 		s.bookAgain(w, r, status, f)
+		return
+	}
+	// Per email, only attempts that would book count: a visitor fixing
+	// typos in the form does not use up the day's allowance.
+	n, err = s.Store.CountHit(ctx, "book-email:"+s.signer.hashIP(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return
+	}
+	if n > perEmailPerDay {
+		f.Message = "Too many booking attempts for this email address today. Please email us and we will find a time."
+		s.bookAgain(w, r, http.StatusTooManyRequests, f)
 		return
 	}
 	busy, err := s.busy(ctx, start.Add(-48*time.Hour), start.Add(48*time.Hour))
@@ -233,7 +233,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
 		QuizResult: f.Result, IPHash: s.signer.hashIP(clientIP(r))}
-	msgs, err := s.bookingMessages(ctx, b, "confirmation", in.TZ)
+	msgs, err := s.bookingMessages(b, "confirmation", f.Values.TZ, s.quizSummary(ctx, b.QuizResult))
 	if err != nil {
 		s.Log.Error("compose booking emails", "err", err)
 		s.internalError(w, r)
@@ -242,6 +242,8 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	wctx, cancel := writeCtx(ctx)
 	defer cancel()
 	if err := s.Store.CreateBooking(wctx, b, msgs); err != nil {
+		// Validation above matches the store's rules, so anything but a
+		// taken slot is the store failing: 503, nothing written.
 		if store.ErrorCode(err) == store.ECONFLICT {
 			s.slotProblem(w, r, f, booking.ErrTaken)
 			return
@@ -272,10 +274,24 @@ func (s *server) validateBooking(f *booking.Form) {
 		switch {
 		case hasCRLF(val):
 			f.Errors[field] = "Enter this on one line."
+		case hasControl(val, false):
+			f.Errors[field] = "Remove the special characters (tabs or control codes)."
 		case utf8.RuneCountInString(val) > 200:
 			f.Errors[field] = "Keep this under 200 characters."
 		}
 	}
+	if hasControl(v.Message, true) {
+		f.Errors["message"] = "Remove the special characters (control codes) from the message."
+	}
+	seen := map[string]bool{}
+	uniq := v.Challenges[:0:0]
+	for _, c := range v.Challenges {
+		if !seen[c] {
+			seen[c] = true
+			uniq = append(uniq, c)
+		}
+	}
+	f.Values.Challenges = uniq
 	if v.Size != "" && !slices.Contains(f.Sizes, v.Size) {
 		f.Errors["size"] = "Choose one of the sizes listed."
 	}
@@ -291,7 +307,7 @@ func (s *server) validateBooking(f *booking.Form) {
 		f.Errors["consent"] = "Tick the box so we may use these details for the session."
 	}
 	if v.TZ != "" {
-		if _, err := time.LoadLocation(v.TZ); err != nil || len(v.TZ) > 64 {
+		if _, err := time.LoadLocation(v.TZ); err != nil || len(v.TZ) > 64 || v.TZ == "Local" {
 			f.Values.TZ = ""
 		}
 	}
@@ -347,6 +363,11 @@ func (s *server) bookUnavailable(w http.ResponseWriter, r *http.Request, f booki
 		return
 	}
 	f.Message = "We could not book just now: nothing was saved, and your details are kept below. Please try again in a minute."
+	if start, err := time.Parse(time.RFC3339, f.Values.Slot); err == nil {
+		// The times cannot be listed; keep the one chosen.
+		local := start.In(s.rules.Location)
+		f.Days = []booking.Day{{Label: local.Format("Monday, January 2"), Slots: []booking.Option{{Value: f.Values.Slot, Label: slotLabel(local), Checked: true}}}}
+	}
 	s.bookPage(w, http.StatusServiceUnavailable, f)
 }
 
@@ -368,6 +389,21 @@ func (s *server) drain(ctx context.Context) {
 func (s *server) manageURL(path string, b *store.Booking) string {
 	tok := s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace))
 	return path + "?b=" + b.ID + "&t=" + tok
+}
+
+// hasControl reports control characters (and Unicode's line and paragraph
+// separators), which must not reach email headers or invites; a message
+// may hold line breaks and tabs.
+func hasControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
 }
 
 // clientIP is the address the request came from (lambdahttp sets it from

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -105,11 +104,16 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.managed(w, r, in.B, in.T); !ok {
 		return
 	}
-	var visitorTZ string
+	current, err := s.Store.Booking(r.Context(), in.B)
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	quizText := s.quizSummary(r.Context(), current.QuizResult)
 	wctx, cancel := writeCtx(r.Context())
 	defer cancel()
 	b, err := s.Store.CancelBooking(wctx, in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(r.Context(), b, "cancellation", visitorTZ)
+		return s.bookingMessages(b, "cancellation", "", quizText)
 	})
 	switch {
 	case store.ErrorCode(err) == store.ECONFLICT:
@@ -174,6 +178,10 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if b.CancelledAt != nil {
+		s.bookedPage(w, http.StatusConflict, "This session is cancelled", s.bookedView(b, in.T))
+		return
+	}
 	f := s.moveForm(b, in.T)
 	f.Values.Slot, f.Values.TZ = in.Slot, in.TZ
 	start, err := time.Parse(time.RFC3339, in.Slot)
@@ -194,18 +202,20 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 		s.slotProblem(w, r, f, err)
 		return
 	}
+	quizText := s.quizSummary(r.Context(), b.QuizResult)
 	wctx, cancel := writeCtx(r.Context())
 	defer cancel()
 	moved, err := s.Store.RescheduleBooking(wctx, b.ID, slot.Start, slot.End, func(nb *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(r.Context(), nb, "reschedule", in.TZ)
+		return s.bookingMessages(nb, "reschedule", in.TZ, quizText)
 	})
 	if err != nil {
 		if store.ErrorCode(err) == store.ECONFLICT {
 			s.slotProblem(w, r, f, booking.ErrTaken)
 			return
 		}
-		if errors.Is(err, booking.ErrTaken) {
-			s.slotProblem(w, r, f, err)
+		if store.ErrorCode(err) == store.EINVALID {
+			f.Message = "The booking could not be moved: " + store.ErrorMessage(err) + "."
+			s.bookAgain(w, r, http.StatusBadRequest, f)
 			return
 		}
 		s.bookUnavailable(w, r, f, err)

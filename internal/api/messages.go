@@ -16,7 +16,11 @@ import (
 // intake answers and the quiz result). kind is "confirmation",
 // "reschedule" or "cancellation"; visitorTZ, when known, adds the time in
 // the prospect's own zone.
-func (s *server) bookingMessages(ctx context.Context, b *store.Booking, kind, visitorTZ string) ([]store.OutboxMessage, error) {
+//
+// quizText is the attached quiz result, summarised beforehand by
+// quizSummary: this runs inside the store's transaction, where it must not
+// call the store.
+func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText string) ([]store.OutboxMessage, error) {
 	site := s.Shell.Site()
 	local := b.Start.In(s.rules.Location)
 	when := local.Format("Monday, January 2 at 3:04 PM MST")
@@ -82,16 +86,7 @@ func (s *server) bookingMessages(ctx context.Context, b *store.Booking, kind, vi
 	if b.Message != "" {
 		fmt.Fprintf(&notice, "\nMessage:\n%s\n", b.Message)
 	}
-	if b.QuizResult != "" && s.quiz != nil {
-		if _, res, err := s.loadResult(ctx, b.QuizResult); err == nil {
-			fmt.Fprintf(&notice, "\nQuiz result (%s): %s, %d%% overall gap\n", s.absURL(resultPath(b.QuizResult)), res.Band.Headline, res.Score)
-			for _, d := range res.Dimensions {
-				fmt.Fprintf(&notice, "  %s: %d%%\n", d.Name, d.Score)
-			}
-		} else {
-			fmt.Fprintf(&notice, "\nQuiz result: %s (could not be read: %s)\n", b.QuizResult, store.ErrorMessage(err))
-		}
-	}
+	notice.WriteString(quizText)
 	consultantInvite := *invite
 	toConsultant := mail.Message{From: s.mailFrom(), To: s.notifyEmail(), ReplyTo: b.Email, Subject: verb + ": " + b.Name + ", " + when, Text: notice.String(), Invite: &consultantInvite}
 
@@ -107,6 +102,24 @@ func (s *server) bookingMessages(ctx context.Context, b *store.Booking, kind, vi
 		out = append(out, store.OutboxMessage{CreatedAt: s.Now(), Booking: b.ID, Kind: m.kind, To: m.msg.To, Payload: data, NextAttempt: s.Now()})
 	}
 	return out, nil
+}
+
+// quizSummary describes an attached quiz result for the consultant's
+// notice, or "" when none is attached.
+func (s *server) quizSummary(ctx context.Context, id string) string {
+	if id == "" || s.quiz == nil {
+		return ""
+	}
+	_, res, err := s.loadResult(ctx, id)
+	if err != nil {
+		return fmt.Sprintf("\nQuiz result: %s (could not be read: %s)\n", id, store.ErrorMessage(err))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nQuiz result (%s): %s, %d%% overall gap\n", s.absURL(resultPath(id)), res.Band.Headline, res.Score)
+	for _, d := range res.Dimensions {
+		fmt.Fprintf(&b, "  %s: %d%%\n", d.Name, d.Score)
+	}
+	return b.String()
 }
 
 func (s *server) notifyEmail() string {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/quiz"
@@ -75,7 +74,9 @@ type ShellPage struct {
 	Data        any    // what the layout shows, as .Data
 }
 
-// Render writes the page, minified, to w.
+// Render writes the page to w. Unlike built pages it is not minified: the
+// minifier turns escaped "&lt;" in attribute values back into "<", and
+// these pages echo what visitors typed.
 func (s *Shell) Render(w io.Writer, sp ShellPage) error {
 	b := s.b
 	t, ok := b.layouts.lookup(sp.Layout)
@@ -88,11 +89,7 @@ func (s *Shell) Render(w io.Writer, sp ShellPage) error {
 	if err := t.ExecuteTemplate(&buf, BaseLayout, data{Site: b.site, Page: p, Data: sp.Data}); err != nil {
 		return templateError(b.o.LayoutsDir, err)
 	}
-	out, err := b.minify(assets.HTML, buf.Bytes())
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
