@@ -113,11 +113,17 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 // Check runs every step and validation of a build without writing anything.
 func Check(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
-	res, err := generate(ctx, o.withDefaults(), discard{})
-	if res != nil {
-		res.Elapsed = time.Since(start)
+	b := newBuilder(o.withDefaults())
+	if err := b.load(ctx); err != nil {
+		return nil, err
 	}
-	return res, err
+	res, err := b.render(ctx, discard{}, b.jobs())
+	if err != nil {
+		return nil, err
+	}
+	res.External = b.externalLinks()
+	res.Elapsed = time.Since(start)
+	return res, nil
 }
 
 func (o Options) withDefaults() Options {
@@ -279,7 +285,12 @@ func (b *builder) loadLayouts() {
 
 // validate sorts the published pages and runs every check, collecting
 // all problems so one run lists them together.
-func (b *builder) validate() error {
+func (b *builder) validate() error { return b.validateLinksOf(nil) }
+
+// validateLinksOf is validate checking the links of only the given pages
+// (all when nil): after an edit that changed no URL, only the edited
+// pages' links can have broken.
+func (b *builder) validateLinksOf(only map[string]bool) error {
 	var errs content.ErrorList
 	errs.Add(b.classify())
 	errs.Add(b.assetErr)
@@ -291,7 +302,7 @@ func (b *builder) validate() error {
 		errs.Add(b.checkLayouts())
 	}
 	if b.assetErr == nil {
-		errs.Add(b.checkLinks())
+		errs.Add(b.checkLinks(only))
 	}
 	if b.o.Strict {
 		errs.Add(b.checkStrict())

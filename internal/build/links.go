@@ -62,7 +62,7 @@ func (b *builder) targets() map[string]target {
 
 // checkLinks reports every link or image in markdown that points to an
 // internal page, file or #anchor that the build does not produce.
-func (b *builder) checkLinks() error {
+func (b *builder) checkLinks(only map[string]bool) error {
 	var errs content.ErrorList
 	targets := b.targets()
 	pages := b.pages
@@ -79,7 +79,7 @@ func (b *builder) checkLinks() error {
 		}
 	}
 	for _, p := range pages {
-		if p.doc == nil {
+		if p.doc == nil || (only != nil && !only[p.URL]) {
 			continue
 		}
 		base := &url.URL{Path: p.URL}

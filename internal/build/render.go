@@ -82,9 +82,8 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 	return &Result{
 		Pages:    int(pages.Load()),
 		Assets:   len(b.site.assets.Files),
-		Files:    int(files.Load()),
-		Site:     b.site,
-		External: b.externalLinks(),
+		Files: int(files.Load()),
+		Site:  b.site,
 	}, nil
 }
 

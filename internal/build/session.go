@@ -151,7 +151,14 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 			sel.cssOnly = onlyCSS(changes)
 		}
 	}
-	if err := nb.validate(); err != nil {
+	var only map[string]bool // whose links to check: all, unless no URL changed
+	if !sel.lists && !sel.layouts && !sel.static && !sel.anchors {
+		only = sel.pages
+		if only == nil {
+			only = map[string]bool{}
+		}
+	}
+	if err := nb.validateLinksOf(only); err != nil {
 		return nil, err
 	}
 	var jobs []*job
@@ -218,6 +225,7 @@ type selection struct {
 	layoutNames []string        // layouts whose pages to re-render
 	allHTML     bool            // every page
 	static      bool            // reload static files
+	anchors     bool            // a page's heading ids changed
 	cssOnly     bool
 }
 
@@ -263,6 +271,9 @@ func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection
 	b.sources[rel] = source{page: p, err: err}
 	if p == nil || old == nil || summary(old) != summary(p) {
 		sel.lists = true
+	}
+	if p == nil || old == nil || p.doc == nil || old.doc == nil || !slices.Equal(p.doc.IDs, old.doc.IDs) {
+		sel.anchors = true // links elsewhere to its #anchors need checking again
 	}
 	if p != nil {
 		if sel.pages == nil {

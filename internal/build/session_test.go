@@ -174,3 +174,16 @@ func TestSessionSiteTOMLRebuildsAll(t *testing.T) {
 		t.Errorf("got %+v, want a full rebuild with the new title", u)
 	}
 }
+
+func TestSessionAnchorRemovedElsewhere(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	cont["articles/two.md"].Data = []byte("---\ntitle: Two\ndate: 2026-01-02\ndescription: second\ntags: [a, b]\n---\n## Section\n\nBody two.\n")
+	cont["about.md"].Data = []byte("---\ntitle: About\n---\nSee [the section](/articles/two/#section).\n")
+	apply(t, s, Change{RootContent, "articles/two.md"}, Change{RootContent, "about.md"})
+	// Removing the heading breaks the link in about.md, which did not change.
+	cont["articles/two.md"].Data = []byte("---\ntitle: Two\ndate: 2026-01-02\ndescription: second\ntags: [a, b]\n---\nNo sections now.\n")
+	_, err := s.Apply(context.Background(), []Change{{RootContent, "articles/two.md"}})
+	if err == nil || !strings.Contains(err.Error(), "content/about.md:4: broken link") {
+		t.Errorf("got %v, want the broken link in about.md", err)
+	}
+}
