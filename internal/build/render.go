@@ -80,10 +80,10 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 		return nil, err
 	}
 	return &Result{
-		Pages:    int(pages.Load()),
-		Assets:   len(b.site.assets.Files),
-		Files: int(files.Load()),
-		Site:  b.site,
+		Pages:  int(pages.Load()),
+		Assets: len(b.site.assets.Files),
+		Files:  int(files.Load()),
+		Site:   b.site,
 	}, nil
 }
 
