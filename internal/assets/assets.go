@@ -37,9 +37,10 @@ const (
 func NewMinifier() *minify.M {
 	m := minify.New()
 	m.Add(HTML, &html.Minifier{
-		KeepDocumentTags: true, // <html lang>, <head> and <body> stay explicit
-		KeepEndTags:      true,
-		KeepQuotes:       true,
+		KeepDocumentTags:    true, // <html lang>, <head> and <body> stay explicit
+		KeepEndTags:         true,
+		KeepQuotes:          true,
+		KeepDefaultAttrVals: true, // type="submit", type="text": scripts and CSS select by them
 	})
 	m.AddFunc(CSS, css.Minify)
 	m.AddFunc(JS, js.Minify)

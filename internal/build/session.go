@@ -20,8 +20,9 @@ import (
 // re-rendering only the outputs an edit affects. It is the engine of site
 // serve; Build and Check are one-shot runs of the same pipeline.
 type Session struct {
-	o       Options
-	applyMu sync.Mutex // one Build or Apply at a time
+	o        Options
+	fixedNow bool       // o.Now was given: tests' clock
+	applyMu  sync.Mutex // one Build or Apply at a time
 
 	mu    sync.RWMutex
 	b     *builder          // the last good build
@@ -54,7 +55,17 @@ type Update struct {
 
 // NewSession returns a Session; call Build before anything else.
 func NewSession(o Options) *Session {
-	return &Session{o: o.withDefaults(), files: map[string][]byte{}}
+	fixed := !o.Now.IsZero()
+	return &Session{o: o.withDefaults(), fixedNow: fixed, files: map[string][]byte{}}
+}
+
+// now is the time of a build: the Options' clock if one was given, else
+// the current time (a long-running serve must not freeze it at startup).
+func (s *Session) now() time.Time {
+	if s.fixedNow {
+		return s.o.Now
+	}
+	return time.Now()
 }
 
 // File returns the content of an output ("articles/x/index.html").
@@ -85,10 +96,7 @@ func (s *Session) Build(ctx context.Context) (*Update, error) {
 func (s *Session) build(ctx context.Context) (*Update, error) {
 	start := time.Now()
 	o := s.o
-	o.Now = time.Now()
-	if !s.o.Now.IsZero() {
-		o.Now = s.o.Now
-	}
+	o.Now = s.now()
 	b := newBuilder(o)
 	if err := b.load(ctx); err != nil {
 		return nil, err
@@ -115,6 +123,8 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 		return s.build(ctx)
 	}
 	nb := old.clone()
+	nb.o.Now = s.now()
+	nb.site.Now = nb.o.Now
 	var sel selection
 	md := markdown.New()
 	for _, c := range changes {

@@ -5,7 +5,12 @@
   "use strict";
   const form = document.querySelector("form[data-book]");
   if (!form || !window.Intl || !window.fetch) return;
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  // Some browsers still report zones by their old names.
+  const renamed = { "Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh", "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Rangoon": "Asia/Yangon", "Europe/Kiev": "Europe/Kyiv", "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+    "Pacific/Truk": "Pacific/Chuuk", "Atlantic/Faeroe": "Atlantic/Faroe", "America/Godthab": "America/Nuuk" };
+  const raw = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const zone = renamed[raw] || raw;
   const tz = form.querySelector("[data-tz]");
   if (tz) tz.value = zone;
 

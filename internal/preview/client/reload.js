@@ -5,6 +5,10 @@
 (() => {
   "use strict";
   const es = new EventSource("/_site/events");
+  // A page kept in the back/forward cache must not hold its stream open
+  // (browsers allow six per host); coming back, it reloads to be current.
+  addEventListener("pagehide", () => es.close());
+  addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
   let box = null;
   const strip = (u) => u.replace(/\.[0-9a-f]{10}\.css$/, "");
   es.addEventListener("reload", () => location.reload());
