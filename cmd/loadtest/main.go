@@ -1,10 +1,16 @@
-// Command loadtest puts the quiz scoring endpoint (POST /api/quiz) under
-// load on this machine and compares it with a bare net/http handler
-// measured in the same run.
+// Command loadtest puts the site's function under load on this machine. It
+// has two modes:
+//
+//   - quiz (the default): the quiz scoring endpoint (POST /api/quiz) on
+//     SQLite, compared with a bare net/http handler measured in the same
+//     run; described below.
+//   - book (-mode book): bookings (POST /api/book) against Postgres, at a
+//     fixed rate and then flat out; see book.go.
 //
 // Run it from the repository root (it reads content/, layouts/ and static/):
 //
 //	go run ./cmd/loadtest
+//	go run ./cmd/loadtest -mode book [-rate 500] [-duration 20s] [-db URL]
 //
 // It starts two servers inside the process, each on a free port of
 // 127.0.0.1:
@@ -63,6 +69,7 @@
 //
 // Flags:
 //
+//	-mode           quiz, or book for the booking benchmark (flags in book.go)
 //	-rounds         timed wrk runs per target; 0 measures latency only (default 2)
 //	-duration       length of each timed wrk run, whole seconds (default 10s)
 //	-warmup         untimed wrk run per target first, whole seconds; 0 skips (default 2s)
@@ -163,9 +170,18 @@ type config struct {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+	switch mode := modeArg(args); mode {
+	case "quiz":
+	case "book":
+		return runBook(ctx, args, getenv, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "loadtest: -mode: got %q, want quiz or book\n", mode)
+		return errUsage
+	}
 	fset := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	var cfg config
+	fset.String("mode", "quiz", "quiz, or book for the booking benchmark (go run ./cmd/loadtest -mode book -h)")
 	fset.IntVar(&cfg.rounds, "rounds", 2, "timed wrk runs per target (0: latency only)")
 	fset.DurationVar(&cfg.duration, "duration", 10*time.Second, "length of each timed wrk run (whole seconds)")
 	fset.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "untimed wrk run per target before the rounds (whole seconds; 0 skips)")
@@ -178,7 +194,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fset.DurationVar(&cfg.timeout, "timeout", 3*time.Minute, "limit for the whole run")
 	fset.StringVar(&cfg.wrk, "wrk", "wrk", "the wrk program")
 	fset.Usage = func() {
-		fmt.Fprintln(fset.Output(), "usage: go run ./cmd/loadtest [-rounds 2] [-duration 10s] [-warmup 2s] [-threads 2] [-connections 32] [-nojs=true] [-rate 500] [-rate-duration 10s] [-workers 64] [-timeout 3m] [-wrk wrk]")
+		fmt.Fprintln(fset.Output(), "usage: go run ./cmd/loadtest [-mode quiz|book] [-rounds 2] [-duration 10s] [-warmup 2s] [-threads 2] [-connections 32] [-nojs=true] [-rate 500] [-rate-duration 10s] [-workers 64] [-timeout 3m] [-wrk wrk]")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -260,7 +276,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "store: SQLite at %s (fresh)\n", dbPath)
 
 	logs := &logCounter{}
-	stats := &serverStats{}
+	stats := &serverStats{path: "/api/quiz", what: "quiz"}
 	quizHandler := api.New(api.Deps{Store: st, Shell: shell, Now: time.Now, Log: slog.New(logs)})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", quizHandler) // the handler strips /api itself
@@ -830,6 +846,7 @@ func schedule(rate int, d time.Duration) []time.Duration {
 type openLoopResult struct {
 	sent, ok  int
 	latencies []time.Duration // of every request sent, failed ones too
+	fails     []string        // of every request sent: what went wrong, or ""
 	errors    map[string]int  // kind → count
 	firstErr  string
 	maxLag    time.Duration // how late the generator handed out a request
@@ -845,7 +862,15 @@ func (r openLoopResult) failed() int { return r.sent - r.ok }
 // measured from the due time. Bodies are used in turn. A request succeeds
 // when it gets want and its whole body is read.
 func openLoop(ctx context.Context, client *http.Client, u string, headers [][2]string, bodies []string, want, rate int, d time.Duration, workers int) (openLoopResult, error) {
-	offs := schedule(rate, d)
+	return openLoopDo(ctx, schedule(rate, d), workers, func(i int, due time.Time) (time.Duration, string) {
+		return send(ctx, client, u, headers, bodies[i%len(bodies)], want, due)
+	})
+}
+
+// openLoopDo runs request i at start + offs[i] on a bounded pool of
+// workers, as openLoop describes; do sends it and returns its latency,
+// from due, and what went wrong or "".
+func openLoopDo(ctx context.Context, offs []time.Duration, workers int, do func(i int, due time.Time) (time.Duration, string)) (openLoopResult, error) {
 	type job struct {
 		i   int
 		due time.Time
@@ -857,7 +882,7 @@ func openLoop(ctx context.Context, client *http.Client, u string, headers [][2]s
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				lat[j.i], fail[j.i] = send(ctx, client, u, headers, bodies[j.i%len(bodies)], want, j.due)
+				lat[j.i], fail[j.i] = do(j.i, j.due)
 			}
 		})
 	}
@@ -887,6 +912,7 @@ dispatch:
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	res.latencies = lat[:res.sent]
+	res.fails = fail[:res.sent]
 	for _, f := range fail[:res.sent] {
 		if f == "" {
 			res.ok++
@@ -1072,9 +1098,10 @@ func (s *server) stop() {
 	<-s.done
 }
 
-// serverStats counts the quiz server's answers to POST /api/quiz by
-// status, and the requests in flight.
+// serverStats counts the server's answers to POST path (/api/quiz or
+// /api/book) by status, and the requests in flight.
 type serverStats struct {
+	path, what        string // what: "quiz" or "booking", for messages
 	inflight          atomic.Int64
 	created, seeOther atomic.Int64 // the successes: 201 (JSON) and 303 (no-JS)
 	other             atomic.Int64
@@ -1085,7 +1112,7 @@ type serverStats struct {
 
 func (s *serverStats) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/api/quiz" {
+		if r.Method != http.MethodPost || r.URL.Path != s.path {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -1128,13 +1155,13 @@ func (s *serverStats) otherSummary() string {
 	return strings.Join(parts, ", ")
 }
 
-// quiesce waits, up to 10 s, until no quiz request is in flight, so rows
-// and answers are counted at the same moment.
+// quiesce waits, up to 10 s, until no counted request is in flight, so
+// rows and answers are counted at the same moment.
 func (s *serverStats) quiesce(ctx context.Context) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for s.inflight.Load() > 0 {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d quiz requests still in flight after 10 s", s.inflight.Load())
+			return fmt.Errorf("%d %s requests still in flight after 10 s", s.inflight.Load(), s.what)
 		}
 		select {
 		case <-ctx.Done():

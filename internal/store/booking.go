@@ -43,6 +43,10 @@ type OutboxMessage struct {
 	SentAt      *time.Time
 }
 
+// MaxBookingLength is the longest booking the store accepts; it bounds
+// the search for bookings overlapping a time.
+const MaxBookingLength = 24 * time.Hour
+
 // BookingStore keeps bookings, the email outbox and rate-limit counters.
 //
 // Times are stored in UTC with microsecond precision and read back so.

@@ -38,7 +38,18 @@ type dialect struct {
 	// them and lets concurrent claimers pass over them. SQLite needs none:
 	// it runs one write statement at a time.
 	skipLocked string
+
+	// countHit is the rate-limit upsert ($1 key, $2 window start, $3 end).
+	// Postgres's turns synchronous_commit off for its own transaction: a
+	// count lost in a crash is harmless, and the commit need not wait for
+	// the disk.
+	countHit string
 }
+
+// countHitSQL is the portable rate-limit upsert.
+const countHitSQL = `INSERT INTO rate_hits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
+		ON CONFLICT (key, window_start, window_end) DO UPDATE SET count = rate_hits.count + 1
+		RETURNING count`
 
 // db implements Store over database/sql.
 type db struct {

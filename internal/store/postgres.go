@@ -22,7 +22,7 @@ import (
 // while the instance is frozen.
 const (
 	postgresMaxConns    = 8
-	postgresMaxIdle     = 2
+	postgresMaxIdle     = postgresMaxConns // under load, reopening connections costs more than keeping them
 	postgresIdleTimeout = time.Minute
 	postgresMaxLifetime = 30 * time.Minute
 )
@@ -43,6 +43,10 @@ var postgresDialect = &dialect{
 	classify:       classifyPostgres,
 	timeArg:        func(t time.Time) any { return t },
 	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
+	countHit: `INSERT INTO rate_hits (key, window_start, window_end, count)
+		SELECT $1, $2, $3, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+		ON CONFLICT (key, window_start, window_end) DO UPDATE SET count = rate_hits.count + 1
+		RETURNING count`,
 }
 
 func openPostgres(ctx context.Context, url string) (Store, error) {
