@@ -2,6 +2,8 @@ module github.com/cassidine/site
 
 go 1.26.0
 
+toolchain go1.26.8
+
 require (
 	github.com/arran4/golang-ical v0.3.4
 	github.com/aws/aws-lambda-go v1.55.1

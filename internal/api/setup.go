@@ -36,6 +36,27 @@ func Setup(ctx context.Context, getenv func(string) string, src Sources, log *sl
 		// point where the visitor is (production or a deploy preview).
 		src.BaseURL = getenv("URL")
 	}
+	// The settings come first: refuse before connecting anywhere or
+	// writing a file, with a message that names the variable.
+	inLambda := getenv("AWS_LAMBDA_FUNCTION_NAME") != ""
+	if inLambda && !store.UsesPostgres(getenv) && getenv("ALLOW_EPHEMERAL_SQLITE") != "1" {
+		return nil, nil, errors.New("api: refusing to start: no DATABASE_URL (or NETLIFY_DB_URL) is set, and SQLite on a function's temporary disk would lose every booking and lead; set DATABASE_URL to a Postgres database")
+	}
+	secret, err := Secret(getenv, inLambda)
+	if err != nil {
+		return nil, nil, err
+	}
+	if inLambda && getenv("DATA_DIR") == "" {
+		// A function's own folder is read-only; its one writable disk is
+		// the temporary one (where ALLOW_EPHEMERAL_SQLITE puts SQLite).
+		env := getenv
+		getenv = func(k string) string {
+			if k == "DATA_DIR" {
+				return os.TempDir()
+			}
+			return env(k)
+		}
+	}
 	shell, err := NewShell(src)
 	if err != nil {
 		return nil, nil, err
@@ -43,16 +64,6 @@ func Setup(ctx context.Context, getenv func(string) string, src Sources, log *sl
 	st, err := store.Open(ctx, getenv)
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: opening the store: %w", err)
-	}
-	if st.Kind() == store.KindSQLite && getenv("AWS_LAMBDA_FUNCTION_NAME") != "" && getenv("ALLOW_EPHEMERAL_SQLITE") != "1" {
-		st.Close()
-		return nil, nil, errors.New("api: refusing to start: no DATABASE_URL (or NETLIFY_DB_URL) is set, and SQLite on a function's temporary disk would lose every booking and lead; set DATABASE_URL to a Postgres database")
-	}
-	inLambda := getenv("AWS_LAMBDA_FUNCTION_NAME") != ""
-	secret, err := Secret(getenv, inLambda)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
 	}
 	var sender mail.Sender
 	if inLambda && getenv("SMTP_URL") == "" {

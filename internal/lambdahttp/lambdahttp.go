@@ -1,6 +1,17 @@
 // Package lambdahttp runs an ordinary http.Handler as a Netlify (AWS
 // Lambda) function: it turns the API Gateway proxy event Netlify sends into
 // an *http.Request and the handler's response back into an event.
+//
+// The handler sees what a net/http server would give it: the path the
+// visitor asked for (/api/... through the site's rewrite, or
+// /.netlify/functions/api/... directly), the query, the headers with Host
+// in r.Host, the body (decoded when Netlify sent it base64) and the
+// visitor's address in r.RemoteAddr. Its response keeps net/http's rules:
+// headers are fixed at WriteHeader, a HEAD answer has no body.
+//
+// Response headers go out single-valued in Headers (repeated values joined
+// with ", "); MultiValueHeaders stays empty, as Netlify has been reported to
+// drop it. A handler must therefore not send two Set-Cookie headers.
 package lambdahttp
 
 import (
@@ -13,6 +24,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -26,11 +38,12 @@ func Handler(h http.Handler) func(context.Context, events.APIGatewayProxyRequest
 		r, err := Request(ctx, ev)
 		if err != nil {
 			return events.APIGatewayProxyResponse{StatusCode: http.StatusBadRequest, Body: err.Error(),
-				Headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"}}, nil
+				Headers: map[string]string{"Content-Type": "text/plain; charset=utf-8",
+					"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}}, nil
 		}
 		w := newRecorder()
 		h.ServeHTTP(w, r)
-		return w.event(), nil
+		return w.event(r.Method == http.MethodHead), nil
 	}
 }
 
@@ -45,7 +58,11 @@ func Request(ctx context.Context, ev events.APIGatewayProxyRequest) (*http.Reque
 			return nil, fmt.Errorf("lambdahttp: body is not valid base64: %w", err)
 		}
 	}
-	u := &url.URL{Path: ev.Path}
+	path := ev.Path
+	if path == "" {
+		path = "/"
+	}
+	u := &url.URL{Path: path}
 	q := url.Values{}
 	for k, vs := range ev.MultiValueQueryStringParameters {
 		q[k] = append([]string(nil), vs...)
@@ -74,7 +91,10 @@ func Request(ctx context.Context, ev events.APIGatewayProxyRequest) (*http.Reque
 			r.Header.Set(k, v)
 		}
 	}
+	// As a server request: Host lives in r.Host, not in the header map.
 	r.Host = r.Header.Get("Host")
+	r.Header.Del("Host")
+	r.RequestURI = u.RequestURI()
 	r.ContentLength = int64(len(body))
 	r.RemoteAddr = net.JoinHostPort(clientIP(r.Header, ev), "0")
 	return r, nil
@@ -97,7 +117,8 @@ func clientIP(h http.Header, ev events.APIGatewayProxyRequest) string {
 
 // recorder collects a response in memory.
 type recorder struct {
-	header http.Header
+	header http.Header // what the handler sets
+	sent   http.Header // header as of WriteHeader, as net/http sends it
 	status int
 	body   bytes.Buffer
 }
@@ -106,9 +127,13 @@ func newRecorder() *recorder { return &recorder{header: http.Header{}} }
 
 func (w *recorder) Header() http.Header { return w.header }
 
+// WriteHeader fixes the status and the headers: as with net/http, changes
+// to the header map after it (a panic handler's Content-Type, say) are not
+// sent.
 func (w *recorder) WriteHeader(status int) {
 	if w.status == 0 {
 		w.status = status
+		w.sent = w.header.Clone()
 	}
 }
 
@@ -119,21 +144,28 @@ func (w *recorder) Write(p []byte) (int, error) {
 
 // event turns the response into the proxy event. Headers are single
 // valued (Netlify has been reported to drop MultiValueHeaders), repeated
-// values joined with ", "; binary bodies go base64.
-func (w *recorder) event() events.APIGatewayProxyResponse {
+// values joined with ", ". A body goes as text when it is text in UTF-8
+// (JSON cannot carry other bytes), otherwise base64. A HEAD answer has no
+// body, as net/http would send none.
+func (w *recorder) event(head bool) events.APIGatewayProxyResponse {
 	w.WriteHeader(http.StatusOK)
-	if w.header.Get("Content-Type") == "" && w.body.Len() > 0 {
-		w.header.Set("Content-Type", http.DetectContentType(w.body.Bytes()))
+	h := w.sent
+	body := w.body.Bytes()
+	if head {
+		body = nil
 	}
-	hdr := make(map[string]string, len(w.header))
-	for k, vs := range w.header {
+	if h.Get("Content-Type") == "" && w.body.Len() > 0 {
+		h.Set("Content-Type", http.DetectContentType(w.body.Bytes()))
+	}
+	hdr := make(map[string]string, len(h))
+	for k, vs := range h {
 		hdr[k] = strings.Join(vs, ", ")
 	}
 	res := events.APIGatewayProxyResponse{StatusCode: w.status, Headers: hdr}
-	if isText(w.header.Get("Content-Type")) {
-		res.Body = w.body.String()
+	if isText(h.Get("Content-Type")) && utf8.Valid(body) {
+		res.Body = string(body)
 	} else {
-		res.Body = base64.StdEncoding.EncodeToString(w.body.Bytes())
+		res.Body = base64.StdEncoding.EncodeToString(body)
 		res.IsBase64Encoded = true
 	}
 	return res

@@ -62,6 +62,17 @@ var postgresEnv = []string{
 	"NETLIFY_DATABASE_URL", // the earlier Netlify DB (Neon) extension
 }
 
+// UsesPostgres reports whether Open would open Postgres: one of
+// DATABASE_URL, NETLIFY_DB_URL or NETLIFY_DATABASE_URL is set.
+func UsesPostgres(getenv func(string) string) bool {
+	for _, name := range postgresEnv {
+		if getenv(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultDataDir is where Open puts the SQLite file when DATA_DIR is unset.
 const DefaultDataDir = ".data"
 

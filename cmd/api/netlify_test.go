@@ -1,0 +1,372 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cassidine/site/internal/headers"
+	"github.com/cassidine/site/internal/lambdahttp/lambdatest"
+	"github.com/cassidine/site/internal/netlify"
+)
+
+// contexts are the commands netlify.toml must define: the default
+// ([build]) and the deploy contexts, with the base URL each must build with
+// and whether drafts and scheduled articles are shown.
+var contexts = []struct {
+	name    string // "" is [build]
+	baseURL string
+	drafts  bool
+}{
+	{"", "$URL", false},
+	{"production", "$URL", false},
+	{"deploy-preview", "$DEPLOY_PRIME_URL", true},
+	{"branch-deploy", "$DEPLOY_PRIME_URL", false},
+}
+
+// TestNetlifyConfig checks netlify.toml: the build in every context (site
+// first, then both functions as static linux/amd64 binaries into the
+// functions folder), the publish and functions folders, the schedule, the
+// Go version, and that routing and headers are left to the generated files.
+func TestNetlifyConfig(t *testing.T) {
+	root := repoRoot(t)
+	c := netlifyConfig(t, root)
+
+	if c.Build.Publish != "public" {
+		t.Errorf("build.publish = %q, want public (where site build writes)", c.Build.Publish)
+	}
+	fnDir := c.FunctionsDir()
+	if fnDir != "netlify/functions-build" {
+		t.Errorf("functions.directory = %q, want netlify/functions-build (gitignored)", fnDir)
+	}
+	if got := c.Function("publish")["schedule"]; got != "@hourly" {
+		t.Errorf(`functions."publish".schedule = %v, want "@hourly"`, got)
+	}
+	for name := range c.Functions {
+		if name != "directory" && name != "publish" && name != "api" {
+			t.Errorf(`functions."%s": no such function is built`, name)
+		}
+	}
+
+	var apiBuild []string
+	for _, ctx := range contexts {
+		what, command := "[build] command", c.Build.Command
+		if ctx.name != "" {
+			what = "[context." + ctx.name + "] command"
+			cc, ok := c.Context[ctx.name]
+			if !ok {
+				t.Errorf("netlify.toml has no [context.%s]: that context would build with [build]'s base URL", ctx.name)
+				continue
+			}
+			command = cc.Command
+		}
+		steps, err := lambdatest.SplitCommand(command)
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+			continue
+		}
+		if len(steps) != 3 {
+			t.Errorf("%s has %d steps; want 3: site build && go build ./cmd/api && go build ./cmd/publish", what, len(steps))
+			continue
+		}
+		checkSiteBuild(t, what, steps[0], ctx.baseURL, ctx.drafts)
+		for i, fn := range []string{"api", "publish"} {
+			st := steps[i+1]
+			checkFunctionBuild(t, what, st, fn, fnDir)
+			if fn == "api" {
+				args := append(slices.Clone(st.Env), st.Args...)
+				if apiBuild == nil {
+					apiBuild = args
+				} else if !slices.Equal(args, apiBuild) {
+					t.Errorf("%s builds the api function as %q; [build] builds it as %q: keep them the same", what, args, apiBuild)
+				}
+			}
+		}
+	}
+
+	for _, r := range c.Redirects {
+		if strings.HasPrefix(r.From, "/api") || strings.HasPrefix(r.From, "/quiz/result") || strings.HasPrefix(r.To, "/.netlify/functions/") {
+			t.Errorf("netlify.toml redirects %s → %s: the build's _redirects has the function's rules (internal/build); a second copy here could only disagree", r.From, r.To)
+		}
+	}
+	for _, h := range c.Headers {
+		t.Errorf("netlify.toml sets headers for %s: the policy lives in internal/headers, which writes _headers; headers here would be merged with it", h.For)
+	}
+}
+
+func checkSiteBuild(t *testing.T, what string, st lambdatest.Step, baseURL string, drafts bool) {
+	t.Helper()
+	if !slices.Equal(st.Args[:min(4, len(st.Args))], []string{"go", "run", "./cmd/site", "build"}) {
+		t.Errorf("%s: the first step is %q; want go run ./cmd/site build (it refreshes the bundle the function embeds, so it comes first)", what, st.Args)
+		return
+	}
+	if got, _ := st.Flag("baseurl"); got != baseURL {
+		t.Errorf("%s: site build -baseurl %q, want %q (canonical links, feeds and the sitemap at this deploy's address)", what, got, baseURL)
+	}
+	has := func(f string) bool { return slices.Contains(st.Args, f) || slices.Contains(st.Args, f+"=true") }
+	if has("-drafts") != drafts || has("-future") != drafts {
+		t.Errorf("%s: site build %q; want -drafts and -future %s", what, st.Args, map[bool]string{true: "set (drafts visible, marked with a badge)", false: "unset"}[drafts])
+	}
+	if _, ok := st.Flag("out"); ok {
+		t.Errorf("%s: site build -out: Netlify publishes public/, the default", what)
+	}
+}
+
+func checkFunctionBuild(t *testing.T, what string, st lambdatest.Step, fn, fnDir string) {
+	t.Helper()
+	if len(st.Args) < 2 || st.Args[0] != "go" || st.Args[1] != "build" || st.Args[len(st.Args)-1] != "./cmd/"+fn {
+		t.Errorf("%s: step %q; want go build ... ./cmd/%s", what, st.Args, fn)
+		return
+	}
+	for k, want := range map[string]string{"CGO_ENABLED": "0", "GOOS": "linux", "GOARCH": "amd64"} {
+		if got, _ := st.Getenv(k); got != want {
+			t.Errorf("%s: building %s with %s=%q, want %q", what, fn, k, got, want)
+		}
+	}
+	tags, _ := st.Flag("tags")
+	if !slices.Contains(strings.Split(tags, ","), "lambda.norpc") {
+		t.Errorf("%s: building %s with -tags %q; want lambda.norpc among them", what, fn, tags)
+	}
+	if got, _ := st.Flag("ldflags"); got != "-s -w" {
+		t.Errorf("%s: building %s with -ldflags %q, want \"-s -w\"", what, fn, got)
+	}
+	if got, _ := st.Flag("o"); got != fnDir+"/"+fn {
+		t.Errorf("%s: building %s into %q, want %q (the binary's name is the function's)", what, fn, got, fnDir+"/"+fn)
+	}
+}
+
+var (
+	goLine        = regexp.MustCompile(`(?m)^go (\d+\.\d+(?:\.\d+)?)\s*$`)
+	toolchainLine = regexp.MustCompile(`(?m)^toolchain go(\d+\.\d+\.\d+)\s*$`)
+	fullVersion   = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+)
+
+// TestGoVersion: Netlify's GO_VERSION is a full patch version (a short
+// one falls back to an old Go), the toolchain go.mod names when it names
+// one, and otherwise a release of go.mod's Go at or after its go line.
+func TestGoVersion(t *testing.T) {
+	root := repoRoot(t)
+	c := netlifyConfig(t, root)
+	gv := c.Build.Environment["GO_VERSION"]
+	if !fullVersion.MatchString(gv) {
+		t.Fatalf("build.environment.GO_VERSION = %q; want a full version such as 1.26.8", gv)
+	}
+	for name, cc := range c.Context {
+		if v, ok := cc.Environment["GO_VERSION"]; ok && v != gv {
+			t.Errorf("[context.%s.environment] GO_VERSION = %q, but [build.environment] says %q", name, v, gv)
+		}
+	}
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := goLine.FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	goVer := string(m[1])
+	if tc := toolchainLine.FindSubmatch(mod); tc != nil {
+		if string(tc[1]) != gv {
+			t.Errorf("GO_VERSION = %s, but go.mod says toolchain go%s: Netlify would build with another Go than CI", gv, tc[1])
+		}
+	}
+	if cmpVersion(gv, goVer) < 0 {
+		t.Errorf("GO_VERSION = %s is older than go.mod's go %s", gv, goVer)
+	}
+	if minor(gv) != minor(goVer) {
+		t.Errorf("GO_VERSION = %s is not a release of go.mod's Go %s", gv, minor(goVer))
+	}
+}
+
+func minor(v string) string {
+	parts := strings.SplitN(v, ".", 3)
+	return parts[0] + "." + parts[1]
+}
+
+func cmpVersion(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range 3 {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return 0
+}
+
+// TestRedirects checks the built _redirects: the function's rewrites,
+// once each, as Netlify resolves them.
+func TestRedirects(t *testing.T) {
+	b := build(t)
+	data, err := os.ReadFile(filepath.Join(b.site, "_redirects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := netlify.ParseRedirects(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, r := range rules {
+		count[r.From]++
+		switch r.From {
+		case "/api/*":
+			if r.To != "/.netlify/functions/api/:splat" || r.Status != 200 || r.Force {
+				t.Errorf("_redirects: /api/* → %s %d (force %v); want /.netlify/functions/api/:splat 200, a rewrite", r.To, r.Status, r.Force)
+			}
+		case "/quiz/result/*":
+			if r.To != "/.netlify/functions/api/quiz/result/:splat" || r.Status != 200 {
+				t.Errorf("_redirects: /quiz/result/* → %s %d; want /.netlify/functions/api/quiz/result/:splat 200", r.To, r.Status)
+			}
+		}
+	}
+	for _, from := range []string{"/api/*", "/quiz/result/*"} {
+		if count[from] != 1 {
+			t.Errorf("_redirects has %d rules from %s, want exactly 1", count[from], from)
+		}
+	}
+	for path, want := range map[string]string{
+		"/api/quiz":                     "/.netlify/functions/api/quiz",
+		"/api/slots?from=2026-06-01":    "/.netlify/functions/api/slots?from=2026-06-01",
+		"/api/book/cancel?b=x&t=y":      "/.netlify/functions/api/book/cancel?b=x&t=y",
+		"/quiz/result/0123456789abcde/": "/.netlify/functions/api/quiz/result/0123456789abcde/",
+	} {
+		u, _ := url.Parse(path)
+		r, got, ok := netlify.Resolve(rules, u, func(string) bool { return false })
+		// A trailing slash may or may not reach the splat; the function
+		// answers both.
+		if !ok || (got != want && got+"/" != want) || r.Status != 200 {
+			t.Errorf("%s resolves to %q (status %d, matched %v); want %s by a 200 rewrite", path, got, r.Status, ok, want)
+		}
+	}
+}
+
+// TestHeaders checks every header of the built _headers, and that the
+// function sends the same policy.
+func TestHeaders(t *testing.T) {
+	b := build(t)
+	data, err := os.ReadFile(filepath.Join(b.site, "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := netlify.ParseHeaders(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, _ := filepath.Glob(filepath.Join(b.site, "assets", "*"))
+	if len(assets) == 0 {
+		t.Fatal("the built site has no /assets/ files")
+	}
+	paths := map[string]bool{ // path → is a fingerprinted asset
+		"/": false, "/articles/": false, "/quiz/": false, "/book/": false, "/404.html": false,
+		"/feed.xml": false, "/sitemap.xml": false, "/favicon.svg": false, "/images/x.png": false,
+	}
+	for _, a := range assets {
+		paths["/assets/"+filepath.Base(a)] = true
+	}
+	for path, asset := range paths {
+		h := http.Header{}
+		netlify.ApplyHeaders(rules, path, h)
+		checkPolicy(t, "_headers for "+path, h)
+		cc := h.Get("Cache-Control")
+		if asset {
+			if cc != "public, max-age=31536000, immutable" {
+				t.Errorf("_headers for %s: Cache-Control %q; want public, max-age=31536000, immutable (a fingerprinted asset)", path, cc)
+			}
+		} else if !strings.Contains(cc, "max-age=0") || !strings.Contains(cc, "must-revalidate") || strings.Contains(cc, "immutable") {
+			t.Errorf("_headers for %s: Cache-Control %q; want revalidation (max-age=0, must-revalidate) so a deploy shows at once", path, cc)
+		}
+	}
+	for _, r := range rules {
+		for _, kv := range r.Headers {
+			if strings.EqualFold(kv[0], "Cache-Control") && strings.Contains(kv[1], "immutable") && r.Pattern != "/assets/*" {
+				t.Errorf("_headers: %s gets immutable caching; only /assets/* (fingerprinted) may", r.Pattern)
+			}
+		}
+	}
+
+	// The function's policy (internal/headers) is the file's, header by header.
+	site := http.Header{}
+	netlify.ApplyHeaders(rules, "/quiz/", site)
+	fn := http.Header{}
+	headers.Set(fn)
+	for k := range fn {
+		if fn.Get(k) != site.Get(k) {
+			t.Errorf("%s: the function sends %q, _headers %q", k, fn.Get(k), site.Get(k))
+		}
+	}
+	checkPolicy(t, "the function's headers", fn)
+}
+
+// checkPolicy checks the security headers one by one.
+func checkPolicy(t *testing.T, what string, h http.Header) {
+	t.Helper()
+	checkCSP(t, what, h.Get("Content-Security-Policy"))
+
+	hsts := h.Get("Strict-Transport-Security")
+	m := regexp.MustCompile(`(?i)max-age=(\d+)`).FindStringSubmatch(hsts)
+	if m == nil || atoi(m[1]) < 31536000 || !strings.Contains(strings.ToLower(hsts), "includesubdomains") {
+		t.Errorf("%s: Strict-Transport-Security %q; want max-age of a year or more and includeSubDomains", what, hsts)
+	}
+	if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("%s: X-Content-Type-Options %q, want nosniff", what, got)
+	}
+	if got := h.Get("Referrer-Policy"); !slices.Contains([]string{"strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"}, got) {
+		t.Errorf("%s: Referrer-Policy %q; want one that sends no path across origins", what, got)
+	}
+	pp := h.Get("Permissions-Policy")
+	for _, f := range []string{"camera=()", "microphone=()", "geolocation=()", "payment=()"} {
+		if !strings.Contains(pp, f) {
+			t.Errorf("%s: Permissions-Policy %q does not turn off %s", what, pp, f)
+		}
+	}
+	if got := h.Get("X-Frame-Options"); got != "DENY" {
+		t.Errorf("%s: X-Frame-Options %q, want DENY (frame-ancestors for old browsers)", what, got)
+	}
+}
+
+// checkCSP parses a Content-Security-Policy and checks that it allows the
+// site's own origin only: no inline code, no other origins, no framing,
+// forms and <base> only to itself.
+func checkCSP(t *testing.T, what, csp string) {
+	t.Helper()
+	dirs := map[string][]string{}
+	for _, d := range strings.Split(csp, ";") {
+		f := strings.Fields(d)
+		if len(f) > 0 {
+			dirs[strings.ToLower(f[0])] = f[1:]
+		}
+	}
+	for dir, want := range map[string]string{
+		"default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "object-src": "'none'",
+		"form-action": "'self'", "frame-ancestors": "'none'", "base-uri": "'self'",
+	} {
+		if got := strings.Join(dirs[dir], " "); got != want {
+			t.Errorf("%s: CSP %s %q, want %q", what, dir, got, want)
+		}
+	}
+	for dir, sources := range dirs {
+		for _, s := range sources {
+			switch {
+			case s == "'self'" || s == "'none'":
+			case s == "data:" && dir == "img-src": // the quiz chart's inline SVG and small images
+			default:
+				t.Errorf("%s: CSP %s allows %s; want only 'self' (no inline code, no third-party origins)", what, dir, s)
+			}
+		}
+	}
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
