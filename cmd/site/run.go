@@ -151,7 +151,9 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	}
 	// The function embeds what it needs of the sources (bundle.FS); keep
 	// its copy in step with every successful build of the site's own tree.
-	if _, err := os.Stat(filepath.Dir(bundle.Dir)); err == nil {
+	// (A -content folder other than the site's own, such as a benchmark
+	// corpus, is not what the function serves.)
+	if _, err := os.Stat(filepath.Dir(bundle.Dir)); err == nil && filepath.Clean(f.content) == "content" {
 		if err := bundle.Write(bundle.Dir, f.settingsDir(), "layouts", "static", res.Site.Titles()); err != nil {
 			return err
 		}
