@@ -16,233 +16,38 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cassidine/site/internal/mail"
+	"github.com/cassidine/site/internal/mail/mailpittest"
 	"github.com/cassidine/site/internal/store"
 	"github.com/cassidine/site/internal/store/storetest"
 )
 
 // ---------------------------------------------------------------------------
-// Mailpit, as internal/mail's tests run it (their helpers are not
-// importable): SMTP and the HTTP API on free loopback ports, its database
-// in the test's folder; Stop and Start play an outage on the same ports.
+// Mailpit, run by mailpittest: SMTP and the HTTP API on free loopback
+// ports; Stop and Restart play an outage on the same ports.
 
-const bkInstallMailpit = "install Mailpit: go install github.com/axllent/mailpit@v1.33.1"
-
-// bkFindMailpit returns the mailpit binary from PATH or GOPATH/bin; without
-// it the test skips, or fails under CI=true.
-func bkFindMailpit(t testing.TB) string {
-	t.Helper()
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p
-	}
-	var gopaths []string
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		gopaths = filepath.SplitList(strings.TrimSpace(string(out)))
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		gopaths = append(gopaths, filepath.Join(home, "go"))
-	}
-	for _, gp := range gopaths {
-		p := filepath.Join(gp, "bin", "mailpit")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("mailpit not found on PATH or in GOPATH/bin; " + bkInstallMailpit)
-	}
-	t.Skip(bkInstallMailpit)
-	return ""
-}
-
+// bkMailpit adds what these tests read from Mailpit.
 type bkMailpit struct {
-	t        testing.TB
-	bin      string
-	smtpAddr string
-	httpAddr string
-	db       string
-	cmd      *exec.Cmd
-	exited   chan struct{}
-	logs     *bytes.Buffer
+	*mailpittest.Server
+	t testing.TB
 }
 
-func bkStartMailpit(t testing.TB) *bkMailpit {
+func bkStartMailpit(t testing.TB) bkMailpit {
 	t.Helper()
-	mp := &bkMailpit{t: t, bin: bkFindMailpit(t), db: filepath.Join(t.TempDir(), "mailpit.db")}
-	t.Cleanup(mp.Stop)
-	var err error
-	for range 3 { // a free port can be taken between finding and binding it
-		mp.smtpAddr, mp.httpAddr = bkFreeAddr(t), bkFreeAddr(t)
-		if err = mp.start(); err == nil {
-			return mp
-		}
-	}
-	t.Fatalf("mailpit: %v", err)
-	return nil
-}
-
-// bkFreeAddr is a loopback address nothing listens on (just now).
-func bkFreeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-func (mp *bkMailpit) SMTPURL() string { return "smtp://" + mp.smtpAddr + "?tls=none" }
-
-func (mp *bkMailpit) Start() {
-	mp.t.Helper()
-	if err := mp.start(); err != nil {
-		mp.t.Fatalf("mailpit: %v", err)
-	}
-}
-
-func (mp *bkMailpit) start() error {
-	mp.logs = &bytes.Buffer{}
-	cmd := exec.Command(mp.bin, "--smtp", mp.smtpAddr, "--listen", mp.httpAddr, "--database", mp.db,
-		"--disable-version-check", "--smtp-disable-rdns", "--max", "0")
-	cmd.Stdout, cmd.Stderr = mp.logs, mp.logs
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	mp.cmd, mp.exited = cmd, make(chan struct{})
-	go func() { cmd.Wait(); close(mp.exited) }()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-mp.exited:
-			return fmt.Errorf("exited while starting:\n%s", mp.logs)
-		default:
-		}
-		if mp.ready() {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	mp.Stop()
-	return fmt.Errorf("not ready after 15s:\n%s", mp.logs)
-}
-
-func (mp *bkMailpit) ready() bool {
-	resp, err := http.Get("http://" + mp.httpAddr + "/readyz")
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return false
-	}
-	c, err := net.DialTimeout("tcp", mp.smtpAddr, time.Second)
-	if err != nil {
-		return false
-	}
-	c.Close()
-	return true
-}
-
-// Stop stops Mailpit (SIGTERM, then SIGKILL after 5s) and waits for it.
-func (mp *bkMailpit) Stop() {
-	if mp.cmd == nil {
-		return
-	}
-	mp.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-mp.exited:
-	case <-time.After(5 * time.Second):
-		mp.cmd.Process.Kill()
-		<-mp.exited
-	}
-	mp.cmd = nil
-}
-
-type bkMPAddress struct{ Name, Address string }
-
-type bkMPSummary struct {
-	ID      string
-	Subject string
-	To      []bkMPAddress
-}
-
-type bkMPMessage struct {
-	ID          string
-	MessageID   string
-	From        bkMPAddress
-	To          []bkMPAddress
-	ReplyTo     []bkMPAddress
-	Subject     string
-	Text        string
-	HTML        string
-	Attachments []struct {
-		PartID      string
-		FileName    string
-		ContentType string
-	}
-}
-
-func (mp *bkMailpit) get(path string, into any) []byte {
-	mp.t.Helper()
-	resp, err := http.Get("http://" + mp.httpAddr + path)
-	if err != nil {
-		mp.t.Fatalf("mailpit GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		mp.t.Fatalf("mailpit GET %s: %s %v\n%s", path, resp.Status, err, b)
-	}
-	if into != nil {
-		if err := json.Unmarshal(b, into); err != nil {
-			mp.t.Fatalf("mailpit GET %s: %v\n%s", path, err, b)
-		}
-	}
-	return b
-}
-
-func (mp *bkMailpit) Messages() []bkMPSummary {
-	mp.t.Helper()
-	var list struct {
-		Total    int
-		Messages []bkMPSummary `json:"messages"`
-	}
-	mp.get("/api/v1/messages?limit=1000", &list)
-	return list.Messages
-}
-
-func (mp *bkMailpit) Message(id string) bkMPMessage {
-	mp.t.Helper()
-	var m bkMPMessage
-	mp.get("/api/v1/message/"+id, &m)
-	return m
-}
-
-func (mp *bkMailpit) Part(id, partID string) []byte {
-	mp.t.Helper()
-	return mp.get("/api/v1/message/"+id+"/part/"+partID, nil)
-}
-
-func (mp *bkMailpit) Raw(id string) []byte {
-	mp.t.Helper()
-	return mp.get("/api/v1/message/"+id+"/raw", nil)
+	return bkMailpit{mailpittest.Start(t), t}
 }
 
 // bySubject returns the one message whose subject starts with prefix.
-func (mp *bkMailpit) bySubject(prefix string) bkMPMessage {
+func (mp bkMailpit) bySubject(prefix string) mailpittest.Message {
 	mp.t.Helper()
-	var found []bkMPSummary
+	var found []mailpittest.Summary
 	for _, s := range mp.Messages() {
 		if strings.HasPrefix(s.Subject, prefix) {
 			found = append(found, s)
@@ -255,7 +60,7 @@ func (mp *bkMailpit) bySubject(prefix string) bkMPMessage {
 }
 
 // invite returns a message's invite.ics attachment as Mailpit got it.
-func (mp *bkMailpit) invite(m bkMPMessage) []byte {
+func (mp bkMailpit) invite(m mailpittest.Message) []byte {
 	mp.t.Helper()
 	for _, a := range m.Attachments {
 		if a.FileName == mail.InviteFileName {
@@ -321,12 +126,12 @@ func TestBookSMTPDown(t *testing.T) {
 		t.Errorf("done page with the mail down: got %s", res)
 	}
 
-	mp.Start()
+	mp.Restart()
 	if sent, failed, err := mail.Drain(ctx, f.st, sender, bkMonday, 10); sent != 0 || failed != 0 || err != nil {
 		t.Errorf("drain before the backoff: sent %d failed %d err %v; want nothing due", sent, failed, err)
 	}
 	if sent, failed, err := mail.Drain(ctx, f.st, sender, due.Add(time.Second), 10); sent != 2 || failed != 0 || err != nil {
-		t.Fatalf("drain after the backoff: sent %d failed %d err %v; want 2 sent\nmailpit:\n%s", sent, failed, err, mp.logs)
+		t.Fatalf("drain after the backoff: sent %d failed %d err %v; want 2 sent\nmailpit:\n%s", sent, failed, err, mp.Logs())
 	}
 	if left, _ := f.st.Outbox(ctx, false); len(left) != 0 {
 		t.Errorf("unsent after the drain: %d", len(left))
@@ -370,7 +175,7 @@ func TestBookSMTPDown(t *testing.T) {
 // TestBookSMTPRefused: SMTP_URL names a port nobody listens on: the
 // booking commits, the emails wait in the outbox with the error.
 func TestBookSMTPRefused(t *testing.T) {
-	f := newBkFixture(t, bkWithSender(bkSMTPSender(t, "smtp://"+bkFreeAddr(t)+"?tls=none")))
+	f := newBkFixture(t, bkWithSender(bkSMTPSender(t, "smtp://"+mailpittest.FreeAddr(t)+"?tls=none")))
 	id, _ := f.book(t, bkValues(bkDec(8, 9, 0), "ada@example.com"))
 	ms, err := f.st.Outbox(context.Background(), false)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cassidine/site/internal/mail/mailpittest"
 	"github.com/cassidine/site/internal/store"
 )
 
@@ -328,110 +328,22 @@ func (s *server) postJSON(t testing.TB, path string, form url.Values, want int, 
 
 // ---- Mailpit ----
 
-const installMailpit = "install Mailpit: go install github.com/axllent/mailpit@v1.33.1"
-
-// findMailpit returns the mailpit binary from PATH or $(go env GOPATH)/bin.
-func findMailpit(t testing.TB) string {
-	t.Helper()
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p
-	}
-	var gopaths []string
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		gopaths = filepath.SplitList(strings.TrimSpace(string(out)))
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		gopaths = append(gopaths, filepath.Join(home, "go"))
-	}
-	for _, gp := range gopaths {
-		p := filepath.Join(gp, "bin", "mailpit")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	requireTool(t, installMailpit)
-	return ""
-}
-
 // mailpit is a Mailpit server on free loopback ports, stopped when the test
-// ends.
+// ends, with what these tests read from it.
 type mailpit struct {
-	t        testing.TB
-	smtpAddr string
-	httpAddr string
-	logs     *syncBuffer
+	*mailpittest.Server
+	t testing.TB
 }
 
 func startMailpit(t testing.TB) *mailpit {
 	t.Helper()
-	bin := findMailpit(t)
-	db := filepath.Join(t.TempDir(), "mailpit.db")
-	// Free ports are found by binding and releasing them; another process
-	// can take one in between, so try a few times.
-	var lastErr error
-	for range 3 {
-		mp := &mailpit{t: t, smtpAddr: freeAddr(t), httpAddr: freeAddr(t), logs: &syncBuffer{}}
-		cmd := exec.Command(bin, "--smtp", mp.smtpAddr, "--listen", mp.httpAddr, "--database", db,
-			"--disable-version-check", "--smtp-disable-rdns", "--max", "0")
-		cmd.Stdout, cmd.Stderr = mp.logs, mp.logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		stop := func() {
-			cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				<-exited
-			}
-		}
-		if lastErr = mp.waitReady(exited); lastErr == nil {
-			t.Cleanup(stop)
-			return mp
-		}
-		stop()
-	}
-	t.Fatalf("mailpit: %v", lastErr)
-	return nil
-}
-
-func (mp *mailpit) waitReady(exited <-chan struct{}) error {
-	deadline := time.Now().Add(startTimeout)
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			return fmt.Errorf("exited while starting:\n%s", mp.logs)
-		default:
-		}
-		if resp, err := http.Get("http://" + mp.httpAddr + "/readyz"); err == nil {
-			resp.Body.Close()
-			if c, err := net.DialTimeout("tcp", mp.smtpAddr, time.Second); err == nil && resp.StatusCode == http.StatusOK {
-				c.Close()
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("not ready after %s:\n%s", startTimeout, mp.logs)
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return &mailpit{mailpittest.Start(t), t}
 }
 
 // env is what site serve needs to send through this Mailpit.
 func (mp *mailpit) env() []string {
 	return []string{
-		"SMTP_URL=smtp://" + mp.smtpAddr + "?tls=none",
+		"SMTP_URL=" + mp.SMTPURL(),
 		"MAIL_FROM=Cassidine Consulting <bookings@cassidine.example>",
 		"NOTIFY_EMAIL=consultant@cassidine.example",
 	}
@@ -439,99 +351,33 @@ func (mp *mailpit) env() []string {
 
 const consultantEmail = "consultant@cassidine.example"
 
-type mpAddress struct {
-	Name    string
-	Address string
-}
-
-type mpSummary struct {
-	ID      string
-	Subject string
-	To      []mpAddress
-}
-
-type mpMessage struct {
-	ID          string
-	From        mpAddress
-	To          []mpAddress
-	Subject     string
-	Text        string
-	HTML        string
-	Attachments []struct {
-		PartID      string
-		FileName    string
-		ContentType string
-	}
-}
-
-func (mp *mailpit) get(path string, into any) []byte {
-	mp.t.Helper()
-	c := http.Client{Timeout: stepTimeout}
-	resp, err := c.Get("http://" + mp.httpAddr + path)
-	if err != nil {
-		mp.t.Fatalf("mailpit GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		mp.t.Fatalf("mailpit GET %s: %s %v\n%s", path, resp.Status, err, b)
-	}
-	if into != nil {
-		if err := json.Unmarshal(b, into); err != nil {
-			mp.t.Fatalf("mailpit GET %s: %v\n%s", path, err, b)
-		}
-	}
-	return b
-}
-
-func (mp *mailpit) messages() []mpSummary {
-	mp.t.Helper()
-	var list struct {
-		Messages []mpSummary `json:"messages"`
-	}
-	mp.get("/api/v1/messages?limit=1000", &list)
-	return list.Messages
-}
-
-func (mp *mailpit) message(id string) mpMessage {
-	mp.t.Helper()
-	var m mpMessage
-	mp.get("/api/v1/message/"+id, &m)
-	return m
-}
-
-func (mp *mailpit) part(id, partID string) string {
-	mp.t.Helper()
-	return string(mp.get("/api/v1/message/"+id+"/part/"+partID, nil))
-}
-
 // waitFor polls until a message to the address whose subject starts with
 // prefix has arrived, and returns it.
-func (mp *mailpit) waitFor(to, prefix string) mpMessage {
+func (mp *mailpit) waitFor(to, prefix string) mailpittest.Message {
 	mp.t.Helper()
 	deadline := time.Now().Add(mailTimeout)
 	for {
 		var seen []string
-		for _, s := range mp.messages() {
+		for _, s := range mp.Messages() {
 			seen = append(seen, fmt.Sprintf("%q to %v", s.Subject, s.To))
 			if strings.HasPrefix(s.Subject, prefix) && len(s.To) > 0 && s.To[0].Address == to {
-				return mp.message(s.ID)
+				return mp.Message(s.ID)
 			}
 		}
 		if time.Now().After(deadline) {
 			mp.t.Fatalf("no email to %s with a subject starting %q within %s; Mailpit has %d: %s\nmailpit log:\n%s",
-				to, prefix, mailTimeout, len(seen), strings.Join(seen, "; "), mp.logs)
+				to, prefix, mailTimeout, len(seen), strings.Join(seen, "; "), mp.Logs())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
 // invite returns the message's invite.ics, or fails.
-func (mp *mailpit) invite(m mpMessage) string {
+func (mp *mailpit) invite(m mailpittest.Message) string {
 	mp.t.Helper()
 	for _, a := range m.Attachments {
 		if a.FileName == "invite.ics" {
-			return mp.part(m.ID, a.PartID)
+			return string(mp.Part(m.ID, a.PartID))
 		}
 	}
 	mp.t.Fatalf("email %q has no invite.ics; attachments: %+v", m.Subject, m.Attachments)

@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,251 +8,17 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/json"
 	"encoding/pem"
-	"fmt"
-	"io"
 	"math/big"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cassidine/site/internal/mail/mailpittest"
 )
-
-const installMailpit = "install Mailpit: go install github.com/axllent/mailpit@v1.33.1"
-
-// findMailpit returns the mailpit binary from PATH or $(go env GOPATH)/bin.
-// Without it the test skips, or fails under CI=true, where .ci/run must
-// have installed it.
-func findMailpit(t testing.TB) string {
-	t.Helper()
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p
-	}
-	var gopaths []string
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		gopaths = filepath.SplitList(strings.TrimSpace(string(out)))
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		gopaths = append(gopaths, filepath.Join(home, "go"))
-	}
-	for _, gp := range gopaths {
-		p := filepath.Join(gp, "bin", "mailpit")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("mailpit not found on PATH or in GOPATH/bin; " + installMailpit)
-	}
-	t.Skip(installMailpit)
-	return ""
-}
-
-// mailpit is a Mailpit server run by a test: SMTP and the HTTP API on free
-// loopback ports, its database in the test's temp dir. Stop and Start
-// restart it on the same ports with the same database, to play an outage.
-type mailpit struct {
-	t        testing.TB
-	bin      string
-	smtpAddr string
-	httpAddr string
-	db       string
-	extra    []string // more flags
-	cmd      *exec.Cmd
-	exited   chan struct{}
-	logs     *bytes.Buffer
-}
-
-// startMailpit starts Mailpit with the extra flags and stops it when the
-// test ends.
-func startMailpit(t testing.TB, extra ...string) *mailpit {
-	t.Helper()
-	bin := findMailpit(t)
-	mp := &mailpit{t: t, bin: bin, db: filepath.Join(t.TempDir(), "mailpit.db"), extra: extra}
-	t.Cleanup(mp.Stop)
-	// The free ports are found by binding and releasing them; another
-	// process can take one in between, so try a few times.
-	var err error
-	for range 3 {
-		mp.smtpAddr, mp.httpAddr = freeAddr(t), freeAddr(t)
-		if err = mp.start(); err == nil {
-			return mp
-		}
-	}
-	t.Fatalf("mailpit: %v", err)
-	return nil
-}
-
-// SMTPURL is the SMTP_URL that reaches this Mailpit.
-func (mp *mailpit) SMTPURL() string { return "smtp://" + mp.smtpAddr + "?tls=none" }
-
-// Start restarts a stopped Mailpit on its ports.
-func (mp *mailpit) Start() {
-	mp.t.Helper()
-	if err := mp.start(); err != nil {
-		mp.t.Fatalf("mailpit: %v", err)
-	}
-}
-
-func (mp *mailpit) start() error {
-	mp.logs = &bytes.Buffer{}
-	args := append([]string{
-		"--smtp", mp.smtpAddr,
-		"--listen", mp.httpAddr,
-		"--database", mp.db,
-		"--disable-version-check",
-		"--smtp-disable-rdns",
-		"--max", "0", // keep every message: the tests count them
-	}, mp.extra...)
-	cmd := exec.Command(mp.bin, args...)
-	cmd.Stdout, cmd.Stderr = mp.logs, mp.logs
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	mp.cmd, mp.exited = cmd, make(chan struct{})
-	go func() { cmd.Wait(); close(mp.exited) }()
-
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-mp.exited:
-			return fmt.Errorf("exited while starting:\n%s", mp.logs)
-		default:
-		}
-		if mp.ready() {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	mp.Stop()
-	return fmt.Errorf("not ready after 15s:\n%s", mp.logs)
-}
-
-// ready reports whether both the HTTP API (/readyz) and SMTP answer.
-func (mp *mailpit) ready() bool {
-	resp, err := http.Get("http://" + mp.httpAddr + "/readyz")
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return false
-	}
-	c, err := net.DialTimeout("tcp", mp.smtpAddr, time.Second)
-	if err != nil {
-		return false
-	}
-	c.Close()
-	return true
-}
-
-// Stop stops Mailpit (SIGTERM, then SIGKILL after 5s) and waits for it.
-func (mp *mailpit) Stop() {
-	if mp.cmd == nil {
-		return
-	}
-	mp.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-mp.exited:
-	case <-time.After(5 * time.Second):
-		mp.cmd.Process.Kill()
-		<-mp.exited
-	}
-	mp.cmd = nil
-}
-
-func freeAddr(t testing.TB) string { return closedAddr(t) }
-
-// mpAddress is an address as Mailpit's API gives it.
-type mpAddress struct {
-	Name    string
-	Address string
-}
-
-// mpSummary is one entry of GET /api/v1/messages.
-type mpSummary struct {
-	ID        string
-	MessageID string
-	Subject   string
-	To        []mpAddress
-}
-
-// mpMessage is GET /api/v1/message/{ID}.
-type mpMessage struct {
-	ID          string
-	MessageID   string
-	From        mpAddress
-	To          []mpAddress
-	ReplyTo     []mpAddress
-	Username    string // the SMTP AUTH user, if any
-	Subject     string
-	Text        string
-	HTML        string
-	Attachments []struct {
-		PartID      string
-		FileName    string
-		ContentType string
-	}
-}
-
-func (mp *mailpit) get(path string, into any) []byte {
-	mp.t.Helper()
-	resp, err := http.Get("http://" + mp.httpAddr + path)
-	if err != nil {
-		mp.t.Fatalf("mailpit GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		mp.t.Fatalf("mailpit GET %s: %s %v\n%s", path, resp.Status, err, b)
-	}
-	if into != nil {
-		if err := json.Unmarshal(b, into); err != nil {
-			mp.t.Fatalf("mailpit GET %s: %v\n%s", path, err, b)
-		}
-	}
-	return b
-}
-
-// Messages lists every message Mailpit holds (GET /api/v1/messages).
-func (mp *mailpit) Messages() []mpSummary {
-	mp.t.Helper()
-	var list struct {
-		Total    int
-		Messages []mpSummary `json:"messages"`
-	}
-	mp.get("/api/v1/messages?limit=1000", &list)
-	if len(list.Messages) != list.Total {
-		mp.t.Fatalf("mailpit: got %d of %d messages in one page", len(list.Messages), list.Total)
-	}
-	return list.Messages
-}
-
-// Message returns one message (GET /api/v1/message/{ID}).
-func (mp *mailpit) Message(id string) mpMessage {
-	mp.t.Helper()
-	var m mpMessage
-	mp.get("/api/v1/message/"+id, &m)
-	return m
-}
-
-// Part returns a part's decoded bytes (GET /api/v1/message/{ID}/part/{PartID}).
-func (mp *mailpit) Part(id, partID string) []byte {
-	mp.t.Helper()
-	return mp.get("/api/v1/message/"+id+"/part/"+partID, nil)
-}
-
-// Raw returns the message as received (GET /api/v1/message/{ID}/raw).
-func (mp *mailpit) Raw(id string) []byte {
-	mp.t.Helper()
-	return mp.get("/api/v1/message/"+id+"/raw", nil)
-}
 
 func smtpSender(t testing.TB, url string) Sender {
 	t.Helper()
@@ -266,13 +31,13 @@ func smtpSender(t testing.TB, url string) Sender {
 
 func TestSMTPToMailpit(t *testing.T) {
 	t.Parallel()
-	mp := startMailpit(t)
+	mp := mailpittest.Start(t)
 	s := smtpSender(t, mp.SMTPURL())
 	m := testMessage(testInvite(MethodRequest, 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.Send(ctx, m); err != nil {
-		t.Fatalf("send: %v\nmailpit log:\n%s", err, mp.logs)
+		t.Fatalf("send: %v\nmailpit log:\n%s", err, mp.Logs())
 	}
 
 	list := mp.Messages()
@@ -369,7 +134,7 @@ func selfSigned(t testing.TB, dir string) (certFile, keyFile string, pool *x509.
 // with a password, and checks the sender refuses what it must refuse: a
 // server without STARTTLS when TLS is required, an untrusted certificate.
 func TestSMTPTLSModes(t *testing.T) {
-	findMailpit(t)
+	mailpittest.Find(t)
 	certFile, keyFile, pool := selfSigned(t, t.TempDir())
 	tlsFlags := []string{"--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, "--smtp-auth-accept-any"}
 	for _, tt := range []struct {
@@ -390,8 +155,8 @@ func TestSMTPTLSModes(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			mp := startMailpit(t, tt.flags...)
-			s, err := newSMTPSender(tt.url(mp.smtpAddr), "bookings@cassidine.example")
+			mp := mailpittest.Start(t, tt.flags...)
+			s, err := newSMTPSender(tt.url(mp.SMTPAddr()), "bookings@cassidine.example")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -415,7 +180,7 @@ func TestSMTPTLSModes(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("send: %v\nmailpit log:\n%s", err, mp.logs)
+				t.Fatalf("send: %v\nmailpit log:\n%s", err, mp.Logs())
 			}
 			list := mp.Messages()
 			if len(list) != 1 {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cassidine/site/internal/mail/mailpittest"
 )
 
 // testInvite is a booking's invite as the booking handler would build it.
@@ -166,7 +168,7 @@ func TestHeaderInjectionRefusedBeforeSending(t *testing.T) {
 	dir := t.TempDir()
 	// Nothing listens on a closed port: a dial would fail with a network
 	// error, not a validation error.
-	smtp, err := newSMTPSender("smtp://"+closedAddr(t)+"?tls=none", "bookings@cassidine.example")
+	smtp, err := newSMTPSender("smtp://"+mailpittest.FreeAddr(t)+"?tls=none", "bookings@cassidine.example")
 	if err != nil {
 		t.Fatal(err)
 	}

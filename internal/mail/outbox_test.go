@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cassidine/site/internal/mail/mailpittest"
 	"github.com/cassidine/site/internal/store"
 )
 
@@ -134,7 +135,7 @@ func queue(t testing.TB, box *fakeOutbox, n int, now time.Time) (ids []int64, me
 }
 
 // delivered returns the Message-IDs Mailpit holds, sorted, with repeats.
-func delivered(mp *mailpit) []string {
+func delivered(mp *mailpittest.Server) []string {
 	var ids []string
 	for _, m := range mp.Messages() {
 		ids = append(ids, "<"+m.MessageID+">")
@@ -148,7 +149,7 @@ func delivered(mp *mailpit) []string {
 // server back and drains later: each message is delivered exactly once.
 func TestDrainSurvivesOutage(t *testing.T) {
 	t.Parallel()
-	mp := startMailpit(t)
+	mp := mailpittest.Start(t)
 	s := smtpSender(t, mp.SMTPURL())
 	ctx := context.Background()
 	t0 := time.Date(2031, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -195,7 +196,7 @@ func TestDrainSurvivesOutage(t *testing.T) {
 		}
 	}
 
-	mp.Start()
+	mp.Restart()
 	t2 := t1.Add(Backoff(1))
 	sent, failed, err = Drain(ctx, box, s, t2, 10)
 	if sent != 3 || failed != 0 || err != nil {
@@ -220,7 +221,7 @@ func TestDrainSurvivesOutage(t *testing.T) {
 // invocations would: the claim keeps each message to one of them.
 func TestDrainConcurrent(t *testing.T) {
 	t.Parallel()
-	mp := startMailpit(t)
+	mp := mailpittest.Start(t)
 	s := smtpSender(t, mp.SMTPURL())
 	now := time.Date(2031, 3, 1, 9, 0, 0, 0, time.UTC)
 	box := &fakeOutbox{}

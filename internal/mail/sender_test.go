@@ -279,18 +279,6 @@ func readDir(dir string) ([]string, error) {
 	return names, err
 }
 
-// closedAddr returns a loopback address where nothing listens.
-func closedAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 // TestSMTPSenderHonoursContext sends to a server that accepts the
 // connection and then says nothing: the send must give up at the context's
 // deadline, not after go-mail's own per-step timeouts.
