@@ -73,7 +73,20 @@
         return;
       }
       const chosen = params.get("slot");
+      // The first days in view; later ones behind one disclosure, so a
+      // phone is not a month-long scroll.
+      let target = list;
+      let shown = 0;
       for (const [label, slots] of byDay) {
+        if (shown === 5) {
+          const more = document.createElement("details");
+          const summary = document.createElement("summary");
+          summary.textContent = `Show ${byDay.size - 5} later days`;
+          more.append(summary);
+          list.append(more);
+          target = more;
+        }
+        shown++;
         const box = document.createElement("div");
         box.className = "day";
         const h = document.createElement("h3");
@@ -93,7 +106,7 @@
           times.append(l);
         }
         box.append(h, times);
-        list.append(box);
+        target.append(box);
       }
       hint(named);
       const submit = form.querySelector("[data-submit]");
