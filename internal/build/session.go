@@ -101,7 +101,8 @@ func (s *Session) build(ctx context.Context) (*Update, error) {
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
-	return s.commit(ctx, b, b.jobs(), nil, true, start)
+	jobs := b.jobs()
+	return s.commit(ctx, b, jobs, jobs, nil, start)
 }
 
 // Apply updates the site after the given source files changed. Outputs
@@ -171,25 +172,28 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 	if err := nb.validateLinksOf(only); err != nil {
 		return nil, err
 	}
+	all := nb.jobs()
 	var jobs []*job
-	for _, j := range nb.jobs() {
+	for _, j := range all {
 		if sel.wants(nb, j) {
 			jobs = append(jobs, j)
 		}
 	}
-	return s.commit(ctx, nb, jobs, &sel, false, start)
+	return s.commit(ctx, nb, jobs, all, &sel, start)
 }
 
-// commit renders jobs into a staging map and, if all succeed, makes them
-// and nb current, removing outputs that the new build does not produce.
-func (s *Session) commit(ctx context.Context, nb *builder, jobs []*job, sel *selection, full bool, start time.Time) (*Update, error) {
+// commit renders jobs (a subset of every output, all) into a staging map
+// and, if all succeed, makes them and nb current, removing outputs that the
+// new build does not produce. A full build (sel nil) replaces everything.
+func (s *Session) commit(ctx context.Context, nb *builder, jobs, every []*job, sel *selection, start time.Time) (*Update, error) {
+	full := sel == nil
 	stage := &memWriter{files: map[string][]byte{}}
 	res, err := nb.render(ctx, stage, jobs)
 	if err != nil {
 		return nil, err
 	}
-	all := map[string]bool{}
-	for _, j := range nb.jobs() {
+	all := make(map[string]bool, len(every))
+	for _, j := range every {
 		all[j.name] = true
 	}
 	u := &Update{Pages: res.Pages, Full: full}
