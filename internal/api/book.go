@@ -324,10 +324,12 @@ func (s *server) bookAgain(w http.ResponseWriter, r *http.Request, status int, f
 		writeJSON(w, status, apiError{Error: msg, Fields: f.Errors})
 		return
 	}
-	if err := s.withDays(r.Context(), &f); err != nil {
-		s.Log.Error("slots", "err", err)
-		f.Message = unavailableText
-		status = http.StatusServiceUnavailable
+	if f.Days == nil {
+		if err := s.withDays(r.Context(), &f); err != nil {
+			s.Log.Error("slots", "err", err)
+			f.Message = unavailableText
+			status = http.StatusServiceUnavailable
+		}
 	}
 	s.bookPage(w, status, f)
 }
@@ -345,12 +347,13 @@ func (s *server) slotProblem(w http.ResponseWriter, r *http.Request, f booking.F
 	default:
 		f.Errors["slot"] = "That time is not available. Please choose one of the times listed."
 	}
+	f.Values.Slot = ""
 	if slots, e := s.freeSlots(r.Context()); e == nil {
 		for _, sl := range slots[:min(len(slots), 3)] {
 			f.Next = append(f.Next, booking.Option{Value: sl.Start.UTC().Format(time.RFC3339), Label: sl.Start.In(s.rules.Location).Format("Monday, January 2, ") + slotLabel(sl.Start.In(s.rules.Location))})
 		}
+		f.Days = s.days(slots, "") // listed once, for the form below too
 	}
-	f.Values.Slot = ""
 	s.bookAgain(w, r, status, f)
 }
 
