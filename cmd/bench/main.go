@@ -90,6 +90,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cassidine/site/internal/runenv"
+	"github.com/cassidine/site/internal/stats"
 )
 
 func main() {
@@ -205,12 +208,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	if cfg.root, err = findModuleRoot(cwd); err != nil {
+	if cfg.root, err = runenv.ModuleRoot(cwd); err != nil {
 		return err
 	}
 	cfg.work = *work
 	if cfg.work == "" {
-		cfg.work = filepath.Join(tempDir(getenv), "site-bench")
+		cfg.work = filepath.Join(runenv.TempDir(getenv), "site-bench")
 	}
 	cfg.shared = *shared
 	if cfg.shared == "" {
@@ -265,7 +268,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("building ./cmd/site: %v\n%s", err, bytes.TrimSpace(out))
 		}
 		fmt.Fprintf(stdout, "site: built in %s: cd %s && go build -o %s ./cmd/site\n",
-			time.Since(start).Round(time.Millisecond), shellQuote(cfg.root), shellQuote(siteBin))
+			time.Since(start).Round(time.Millisecond), runenv.ShellQuote(cfg.root), runenv.ShellQuote(siteBin))
 	}
 
 	if reload {
@@ -331,7 +334,7 @@ func benchSize(ctx context.Context, cfg config, n int, siteBin, hugoPath string,
 		}
 	}
 	for _, t := range tools {
-		fmt.Fprintf(stdout, "%s command: cd %s && %s\n", t.name, shellQuote(t.dir), shellQuote(t.argv...))
+		fmt.Fprintf(stdout, "%s command: cd %s && %s\n", t.name, runenv.ShellQuote(t.dir), runenv.ShellQuote(t.argv...))
 	}
 
 	for _, t := range tools {
@@ -414,7 +417,7 @@ func ensureCorpus(ctx context.Context, shared, corpus string, n int, stdout io.W
 		return err
 	}
 	fmt.Fprintf(stdout, "corpus: generated %s (%d articles) in %s: python3 %s -n %d -o DIR\n",
-		corpus, n, time.Since(start).Round(time.Millisecond), shellQuote(filepath.Join(shared, "gencorpus.py")), n)
+		corpus, n, time.Since(start).Round(time.Millisecond), runenv.ShellQuote(filepath.Join(shared, "gencorpus.py")), n)
 	return nil
 }
 
@@ -455,7 +458,7 @@ func runTool(ctx context.Context, t tool) (sample, error) {
 		if len(msg) == 0 {
 			msg = bytes.TrimSpace(stdout.Bytes())
 		}
-		return sample{}, fmt.Errorf("%s failed: %v\ncommand: cd %s && %s\n%s", t.name, err, shellQuote(t.dir), shellQuote(t.argv...), msg)
+		return sample{}, fmt.Errorf("%s failed: %v\ncommand: cd %s && %s\n%s", t.name, err, runenv.ShellQuote(t.dir), runenv.ShellQuote(t.argv...), msg)
 	}
 	s := sample{wall: wall}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
@@ -515,28 +518,6 @@ func toolVersion(ctx context.Context, bin string, args ...string) string {
 	return line
 }
 
-// findModuleRoot returns the nearest directory at or above dir holding go.mod.
-func findModuleRoot(dir string) (string, error) {
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no go.mod at or above %s: run from the repository root", dir)
-		}
-		d = parent
-	}
-}
-
-// tempDir is $TMPDIR, or /tmp when unset.
-func tempDir(getenv func(string) string) string {
-	if d := getenv("TMPDIR"); d != "" {
-		return d
-	}
-	return "/tmp"
-}
-
 // parseCounts parses "1000,10000" into positive, distinct counts, in order.
 func parseCounts(s string) ([]int, error) {
 	var counts []int
@@ -581,22 +562,6 @@ func parseTools(s string) ([]string, error) {
 	return tools, nil
 }
 
-// median returns the middle of xs (the mean of the two middles for an even
-// count), or zero for none. xs is not modified.
-func median[T ~int | ~int64 | ~float64](xs []T) T {
-	var zero T
-	if len(xs) == 0 {
-		return zero
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return s[m-1] + (s[m]-s[m-1])/2
-}
-
 // summary is one tool's figures at one size.
 type summary struct {
 	median, min, max time.Duration
@@ -614,10 +579,10 @@ func summarize(samples []sample) summary {
 		walls[i], rss[i] = s.wall, s.rssKiB
 	}
 	return summary{
-		median: median(walls),
+		median: stats.Median(walls),
 		min:    slices.Min(walls),
 		max:    slices.Max(walls),
-		rssKiB: median(rss),
+		rssKiB: stats.Median(rss),
 	}
 }
 
@@ -654,17 +619,4 @@ func rssRatioLine(siteKiB, hugoKiB int64) string {
 		r = strconv.FormatFloat(float64(siteKiB)/float64(hugoKiB), 'f', 2, 64)
 	}
 	return fmt.Sprintf("peak RSS site/hugo: %s (target < %g)", r, rssTarget)
-}
-
-// shellQuote joins args into a line a POSIX shell would split back into args.
-func shellQuote(args ...string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
-			q[i] = a
-			continue
-		}
-		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return strings.Join(q, " ")
 }

@@ -9,32 +9,6 @@ import (
 	"time"
 )
 
-func TestMedian(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []time.Duration
-		want time.Duration
-	}{
-		{"empty", nil, 0},
-		{"one", []time.Duration{7}, 7},
-		{"odd unsorted", []time.Duration{30, 10, 20}, 20},
-		{"even takes mean of middles", []time.Duration{40, 10, 30, 20}, 25},
-		{"even rounds toward lower", []time.Duration{1, 2}, 1},
-		{"duplicates", []time.Duration{5, 5, 1, 5, 9}, 5},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := slices.Clone(tt.in)
-			if got := median(in); got != tt.want {
-				t.Errorf("median(%v): got %v, want %v", tt.in, got, tt.want)
-			}
-			if !slices.Equal(in, tt.in) {
-				t.Errorf("median modified its input: got %v, want %v", in, tt.in)
-			}
-		})
-	}
-}
-
 func TestSummarize(t *testing.T) {
 	ms := time.Millisecond
 	tests := []struct {
@@ -175,40 +149,6 @@ func TestParseTools(t *testing.T) {
 	}
 }
 
-func TestShellQuote(t *testing.T) {
-	tests := []struct {
-		in   []string
-		want string
-	}{
-		{[]string{"hugo", "--minify", "--quiet", "-d", "public"}, "hugo --minify --quiet -d public"},
-		{[]string{"/tmp/site-bench/1000/site", "-out", "a b"}, "/tmp/site-bench/1000/site -out 'a b'"},
-		{[]string{""}, "''"},
-		{[]string{"it's"}, `'it'\''s'`},
-		{[]string{"$HOME"}, "'$HOME'"},
-	}
-	for _, tt := range tests {
-		if got := shellQuote(tt.in...); got != tt.want {
-			t.Errorf("shellQuote(%q): got %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestTempDir(t *testing.T) {
-	tests := []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"TMPDIR": "/scratch"}, "/scratch"},
-		{map[string]string{}, "/tmp"},
-	}
-	for _, tt := range tests {
-		getenv := func(k string) string { return tt.env[k] }
-		if got := tempDir(getenv); got != tt.want {
-			t.Errorf("tempDir(%v): got %q, want %q", tt.env, got, tt.want)
-		}
-	}
-}
-
 func TestCountHTML(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -236,22 +176,5 @@ func TestCountHTML(t *testing.T) {
 	pages, size, err = countHTML(filepath.Join(dir, "missing"))
 	if err != nil || pages != 0 || size != 0 {
 		t.Errorf("countHTML(missing): got %d pages, %d bytes, %v, want 0 pages, 0 bytes, nil", pages, size, err)
-	}
-}
-
-func TestFindModuleRoot(t *testing.T) {
-	root := t.TempDir()
-	sub := filepath.Join(root, "cmd", "bench")
-	if err := os.MkdirAll(sub, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range []string{root, sub} {
-		got, err := findModuleRoot(dir)
-		if err != nil || got != root {
-			t.Errorf("findModuleRoot(%q): got %q, %v, want %q, nil", dir, got, err, root)
-		}
 	}
 }

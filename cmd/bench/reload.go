@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -26,6 +25,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cassidine/site/internal/runenv"
+	"github.com/cassidine/site/internal/stats"
 	"golang.org/x/net/websocket"
 )
 
@@ -148,7 +149,7 @@ func benchReload(ctx context.Context, cfg config, n int, siteBin, hugoPath strin
 		servers = append(servers, s)
 	}
 	for _, s := range servers {
-		fmt.Fprintf(stdout, "%s command: cd %s && %s\n", s.name, shellQuote(s.dir), shellQuote(s.argv...))
+		fmt.Fprintf(stdout, "%s command: cd %s && %s\n", s.name, runenv.ShellQuote(s.dir), runenv.ShellQuote(s.argv...))
 	}
 
 	for _, s := range servers {
@@ -853,23 +854,11 @@ func summarizeLatencies(xs []time.Duration) latencyStats {
 	}
 	return latencyStats{
 		n:      len(xs),
-		median: median(xs),
-		p90:    percentile(xs, 90),
+		median: stats.Median(xs),
+		p90:    stats.Percentile(xs, 90),
 		min:    slices.Min(xs),
 		max:    slices.Max(xs),
 	}
-}
-
-// percentile returns the nearest-rank p-th percentile of xs (the smallest
-// value at least p% of the values are at or below), or zero for none.
-func percentile(xs []time.Duration, p float64) time.Duration {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Sorted(slices.Values(xs))
-	rank := int(math.Ceil(p / 100 * float64(len(s))))
-	rank = max(1, min(rank, len(s)))
-	return s[rank-1]
 }
 
 // msf formats d in milliseconds with one decimal.

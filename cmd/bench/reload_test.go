@@ -9,40 +9,6 @@ import (
 	"time"
 )
 
-func TestPercentile(t *testing.T) {
-	ms := time.Millisecond
-	twenty := make([]time.Duration, 20)
-	for i := range twenty {
-		twenty[i] = time.Duration(20-i) * ms // 20..1, unsorted
-	}
-	tests := []struct {
-		name string
-		in   []time.Duration
-		p    float64
-		want time.Duration
-	}{
-		{"empty", nil, 90, 0},
-		{"one", []time.Duration{7 * ms}, 90, 7 * ms},
-		{"p90 of 20 is the 18th", twenty, 90, 18 * ms},
-		{"p50 of 20 is the 10th", twenty, 50, 10 * ms},
-		{"p100 is the max", twenty, 100, 20 * ms},
-		{"p0 is the min", twenty, 0, 1 * ms},
-		{"p90 of 3 is the max", []time.Duration{3 * ms, 1 * ms, 2 * ms}, 90, 3 * ms},
-		{"p90 of 10 is the 9th", []time.Duration{10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 90, 9},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := slices.Clone(tt.in)
-			if got := percentile(in, tt.p); got != tt.want {
-				t.Errorf("percentile(%v, %g): got %v, want %v", tt.in, tt.p, got, tt.want)
-			}
-			if !slices.Equal(in, tt.in) {
-				t.Errorf("percentile modified its input: got %v, want %v", in, tt.in)
-			}
-		})
-	}
-}
-
 func TestSummarizeLatencies(t *testing.T) {
 	ms := time.Millisecond
 	tests := []struct {
@@ -219,13 +185,7 @@ Gap the with hiring founder. Structure a will technology. See [x](/x/) for more.
 `
 
 func TestEditBody(t *testing.T) {
-	tests := []struct {
-		name    string
-		src     string
-		tag     string
-		want    string
-		wantErr bool
-	}{
+	tests := []editCase{
 		{
 			"first sentence of first paragraph",
 			article, "body 3",
@@ -254,27 +214,11 @@ func TestEditBody(t *testing.T) {
 		{"no front matter", "One. Two.\n", "t", "", true},
 		{"unclosed front matter", "---\ntitle: x\nOne. Two.\n", "t", "", true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := editBody([]byte(tt.src), tt.tag)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("editBody error: got %v, want error %v", err, tt.wantErr)
-			}
-			if string(got) != tt.want {
-				t.Errorf("editBody(%q, %q):\ngot  %q\nwant %q", tt.src, tt.tag, got, tt.want)
-			}
-		})
-	}
+	checkEdit(t, "editBody", editBody, tests)
 }
 
 func TestEditTitle(t *testing.T) {
-	tests := []struct {
-		name    string
-		src     string
-		tag     string
-		want    string
-		wantErr bool
-	}{
+	tests := []editCase{
 		{
 			"double-quoted title",
 			article, "title 1",
@@ -293,14 +237,29 @@ func TestEditTitle(t *testing.T) {
 		{"body title: line untouched", "---\ndate: 2020-01-01\n---\ntitle: not front matter\n", "t", "", true},
 		{"no front matter", "title: x\n", "t", "", true},
 	}
+	checkEdit(t, "editTitle", editTitle, tests)
+}
+
+// editCase is a test of an edit: src edited with tag is want, or an error.
+type editCase struct {
+	name    string
+	src     string
+	tag     string
+	want    string
+	wantErr bool
+}
+
+// checkEdit runs the edit function named name on each test.
+func checkEdit(t *testing.T, name string, edit func(src []byte, tag string) ([]byte, error), tests []editCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := editTitle([]byte(tt.src), tt.tag)
+			got, err := edit([]byte(tt.src), tt.tag)
 			if (err != nil) != tt.wantErr {
-				t.Fatalf("editTitle error: got %v, want error %v", err, tt.wantErr)
+				t.Fatalf("%s error: got %v, want error %v", name, err, tt.wantErr)
 			}
 			if string(got) != tt.want {
-				t.Errorf("editTitle(%q, %q):\ngot  %q\nwant %q", tt.src, tt.tag, got, tt.want)
+				t.Errorf("%s(%q, %q):\ngot  %q\nwant %q", name, tt.src, tt.tag, got, tt.want)
 			}
 		})
 	}

@@ -103,6 +103,7 @@ import (
 
 	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/booking"
+	"github.com/cassidine/site/internal/runenv"
 	"github.com/cassidine/site/internal/store"
 )
 
@@ -155,16 +156,8 @@ func runBook(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(fset.Output(), "usage: go run ./cmd/loadtest -mode book [-rate 500] [-duration 20s] [-workers 128] [-closed 32] [-closed-duration 10s] [-db URL] [-timeout 2m] [-cpuprofile FILE] [-pgsample]")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "loadtest: unexpected arguments: %q\n", fset.Args())
-		fset.Usage()
-		return errUsage
+	if help, err := parseArgs(fset, args, stderr); help || err != nil {
+		return err
 	}
 	if err := cfg.check(); err != nil {
 		return err
@@ -188,17 +181,10 @@ func runBook(ctx context.Context, args []string, getenv func(string) string, std
 			err = fmt.Errorf("stopped after -timeout %s: %w", cfg.timeout, err)
 		}
 	}()
-	cwd, err := os.Getwd()
+	root, err := printRunHeader(stdout, args)
 	if err != nil {
 		return err
 	}
-	root, err := findModuleRoot(cwd)
-	if err != nil {
-		return err
-	}
-
-	fmt.Fprintf(stdout, "loadtest: %s %s/%s, %d CPUs\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Fprintf(stdout, "command: cd %s && %s\n", shellQuote(root), shellQuote(append([]string{"go", "run", "./cmd/loadtest"}, args...)...))
 	if la := loadAverage(); la != "" {
 		fmt.Fprintf(stdout, "machine: load average %s at start (other processes share the CPUs with Postgres, the server and the generator)\n", la)
 		defer func() { fmt.Fprintf(stdout, "machine: load average %s at the end\n", loadAverage()) }()
@@ -256,7 +242,7 @@ func runBook(ctx context.Context, args []string, getenv func(string) string, std
 		version, pgTarget(pgcfg), dbFrom, schema)
 
 	// The site with a wide availability window.
-	tmp, err := os.MkdirTemp(tempDir(getenv), "loadtest-book-")
+	tmp, err := os.MkdirTemp(runenv.TempDir(getenv), "loadtest-book-")
 	if err != nil {
 		return err
 	}
@@ -751,20 +737,7 @@ func syntheticClients(h http.Handler) http.Handler {
 // for and a done link, which then answers 200.
 func bookPreflight(ctx context.Context, client *http.Client, base string, req func(k int) (string, [][2]string), slot booking.Slot, stdout io.Writer) error {
 	do := func(method, u string, headers [][2]string, body string) (*http.Response, []byte, error) {
-		r, err := http.NewRequestWithContext(ctx, method, u, strings.NewReader(body))
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, h := range headers {
-			r.Header.Set(h[0], h[1])
-		}
-		resp, err := client.Do(r)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		return resp, b, err
+		return checkRequest(ctx, client, method, u, headers, body)
 	}
 	bookURL := base + "/api/book"
 	body, headers := req(0)

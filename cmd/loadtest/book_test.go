@@ -450,13 +450,7 @@ func TestBookConfigCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := ok
 			tt.edit(&c)
-			err := c.check()
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Errorf("check: %v, want nil", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Errorf("check: %v, want an error about %s", err, tt.wantErr)
-			}
+			checkErrAbout(t, c.check(), tt.wantErr)
 		})
 	}
 }

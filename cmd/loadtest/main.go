@@ -119,6 +119,8 @@ import (
 
 	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/runenv"
+	"github.com/cassidine/site/internal/stats"
 	"github.com/cassidine/site/internal/store"
 )
 
@@ -197,16 +199,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(fset.Output(), "usage: go run ./cmd/loadtest [-mode quiz|book] [-rounds 2] [-duration 10s] [-warmup 2s] [-threads 2] [-connections 32] [-nojs=true] [-rate 500] [-rate-duration 10s] [-workers 64] [-timeout 3m] [-wrk wrk]")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "loadtest: unexpected arguments: %q\n", fset.Args())
-		fset.Usage()
-		return errUsage
+	if help, err := parseArgs(fset, args, stderr); help || err != nil {
+		return err
 	}
 	if err := cfg.check(); err != nil {
 		return err
@@ -224,17 +218,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, errNoWrk)
 		return errNoWrk
 	}
-	cwd, err := os.Getwd()
+	root, err := printRunHeader(stdout, args)
 	if err != nil {
 		return err
 	}
-	root, err := findModuleRoot(cwd)
-	if err != nil {
-		return err
-	}
-
-	fmt.Fprintf(stdout, "loadtest: %s %s/%s, %d CPUs\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Fprintf(stdout, "command: cd %s && %s\n", shellQuote(root), shellQuote(append([]string{"go", "run", "./cmd/loadtest"}, args...)...))
 	fmt.Fprintf(stdout, "wrk: %s (%s)\n", wrkPath, wrkVersion(ctx, wrkPath))
 	if la := loadAverage(); la != "" {
 		fmt.Fprintf(stdout, "machine: load average %s at start (other processes share the CPUs with both servers, wrk and the generator)\n", la)
@@ -257,7 +244,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "quiz: %q, %d statements, version %s; %d request bodies of %d bytes rotated\n",
 		q.Title, len(q.Questions), version, len(bodies), len(bodies[0]))
 
-	tmp, err := os.MkdirTemp(tempDir(getenv), "loadtest-")
+	tmp, err := os.MkdirTemp(runenv.TempDir(getenv), "loadtest-")
 	if err != nil {
 		return err
 	}
@@ -276,11 +263,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "store: SQLite at %s (fresh)\n", dbPath)
 
 	logs := &logCounter{}
-	stats := &serverStats{path: "/api/quiz", what: "quiz"}
+	quizStats := &serverStats{path: "/api/quiz", what: "quiz"}
 	quizHandler := api.New(api.Deps{Store: st, Shell: shell, Now: time.Now, Log: slog.New(logs)})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", quizHandler) // the handler strips /api itself
-	quizSrv, err := startServer(stats.wrap(mux))
+	quizSrv, err := startServer(quizStats.wrap(mux))
 	if err != nil {
 		return err
 	}
@@ -319,7 +306,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := os.WriteFile(t.script, []byte(luaScript(u.Path, t.headers, bodies)), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "  %-10s %s\n", t.name+":", shellQuote(t.argv(wrkPath, cfg, cfg.duration)...))
+		fmt.Fprintf(stdout, "  %-10s %s\n", t.name+":", runenv.ShellQuote(t.argv(wrkPath, cfg, cfg.duration)...))
 	}
 
 	// Throughput.
@@ -327,7 +314,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	answeredStart := stats.successes()
+	answeredStart := quizStats.successes()
 	var wrkQuiz int64 // quiz responses wrk counted as 2xx/3xx, warm-ups included
 	if cfg.warmup > 0 {
 		for _, t := range targets {
@@ -357,20 +344,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintf(stdout, "round %d/%d %s%s\n", r, cfg.rounds, wrkLine(t.name, res), use.suffix("this process and wrk"))
 		}
 	}
-	quizRPS, bareRPS := median(rps["quiz"]), median(rps["bare"])
+	quizRPS, bareRPS := stats.Median(rps["quiz"]), stats.Median(rps["bare"])
 	if cfg.rounds > 0 {
 		fmt.Fprintf(stdout, "throughput, median of %d runs each:\n", cfg.rounds)
 		for _, t := range targets {
-			fmt.Fprintf(stdout, "  %-18s %8.0f req/s\n", t.label, median(rps[t.name]))
+			fmt.Fprintf(stdout, "  %-18s %8.0f req/s\n", t.label, stats.Median(rps[t.name]))
 		}
 		fmt.Fprintln(stdout, throughputLine(quizRPS, bareRPS))
 		if cfg.nojs {
-			fmt.Fprintf(stdout, "quiz no-JS (303) throughput %.0f req/s, ratio %s to bare net/http\n", median(rps["quiz-nojs"]), ratio(median(rps["quiz-nojs"]), bareRPS))
+			fmt.Fprintf(stdout, "quiz no-JS (303) throughput %.0f req/s, ratio %s to bare net/http\n", stats.Median(rps["quiz-nojs"]), ratio(stats.Median(rps["quiz-nojs"]), bareRPS))
 		}
 	}
 
 	// Latency at a fixed rate.
-	if err := stats.quiesce(ctx); err != nil {
+	if err := quizStats.quiesce(ctx); err != nil {
 		return err
 	}
 	rowsBefore, err := rows.count(ctx)
@@ -378,7 +365,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	fmt.Fprintf(stdout, "wrk runs: %d rows added; the quiz handler answered %d successes; wrk counted %d 2xx/3xx quiz responses (it does not count those in flight when it stops, whose requests are cancelled)\n",
-		rowsBefore-rowsStart, stats.successes()-answeredStart, wrkQuiz)
+		rowsBefore-rowsStart, quizStats.successes()-answeredStart, wrkQuiz)
 	fmt.Fprintf(stdout, "open loop: POST %s (Accept: application/json), %d req/s for %s = %d requests, %d workers; latency from each request's scheduled send time\n",
 		quizURL, cfg.rate, cfg.rateDuration, len(schedule(cfg.rate, cfg.rateDuration)), cfg.workers)
 	// Start the phase with the previous phase's garbage collected.
@@ -392,7 +379,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	gc := gcSince(&memBefore)
 	cpuUse := cpuBefore.until(sampleCPU())
-	if err := stats.quiesce(ctx); err != nil {
+	if err := quizStats.quiesce(ctx); err != nil {
 		return err
 	}
 	rowsAfter, err := rows.count(ctx)
@@ -417,7 +404,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// (wrk stopping) is cancelled; its save can fail with "context
 	// canceled" after the row was committed, so look the ids of failed
 	// saves up.
-	total := stats.successes()
+	total := quizStats.successes()
 	var orphans []string
 	for _, id := range logs.failedSaveIDs() {
 		if _, err := st.QuizResult(ctx, id); err == nil {
@@ -427,7 +414,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	fmt.Fprintf(stdout, "store: %d rows; the quiz handler answered %d successes (%d × 201 JSON, %d × 303 no-JS) and %d other statuses (%s), %d of them to clients that had hung up\n",
-		rowsAfter, total, stats.created.Load(), stats.seeOther.Load(), stats.other.Load(), stats.otherSummary(), stats.hungUp.Load())
+		rowsAfter, total, quizStats.created.Load(), quizStats.seeOther.Load(), quizStats.other.Load(), quizStats.otherSummary(), quizStats.hungUp.Load())
 	fmt.Fprintf(stdout, "handler log: %s\n", logs.summary())
 	rowsMatch := rowsAfter == total
 	if rowsMatch {
@@ -464,6 +451,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("store check: %d rows for %d successful quiz responses and %d saves answered 503 but committed", rowsAfter, total, len(orphans))
 	}
 	return nil
+}
+
+// parseArgs parses args with fset, which reports to stderr. help is true
+// after -h; an error is errUsage.
+func parseArgs(fset *flag.FlagSet, args []string, stderr io.Writer) (help bool, err error) {
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, errUsage
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "loadtest: unexpected arguments: %q\n", fset.Args())
+		fset.Usage()
+		return false, errUsage
+	}
+	return false, nil
+}
+
+// printRunHeader finds the module root from the working directory and
+// prints the Go version, the machine and the command that repeats the run.
+func printRunHeader(stdout io.Writer, args []string) (root string, err error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	root, err = runenv.ModuleRoot(cwd)
+	if err != nil {
+		return "", err
+	}
+
+	fmt.Fprintf(stdout, "loadtest: %s %s/%s, %d CPUs\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	fmt.Fprintf(stdout, "command: cd %s && %s\n", runenv.ShellQuote(root), runenv.ShellQuote(append([]string{"go", "run", "./cmd/loadtest"}, args...)...))
+	return root, nil
 }
 
 func (c config) check() error {
@@ -734,11 +755,11 @@ func runWrk(ctx context.Context, argv []string) (wrkResult, error) {
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return wrkResult{}, fmt.Errorf("%s: %v\n%s", shellQuote(argv...), err, strings.TrimSpace(string(out)))
+		return wrkResult{}, fmt.Errorf("%s: %v\n%s", runenv.ShellQuote(argv...), err, strings.TrimSpace(string(out)))
 	}
 	res, err := parseWrk(string(out))
 	if err != nil {
-		return res, fmt.Errorf("%s: %w\n%s", shellQuote(argv...), err, strings.TrimSpace(string(out)))
+		return res, fmt.Errorf("%s: %w\n%s", runenv.ShellQuote(argv...), err, strings.TrimSpace(string(out)))
 	}
 	return res, nil
 }
@@ -783,20 +804,6 @@ func fmtMS(d time.Duration) string {
 	return ms
 }
 
-// median of xs (the mean of the two middles for an even count), 0 for none.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
-}
-
 // latencyStats summarizes latencies.
 type latencyStats struct {
 	n                  int
@@ -809,22 +816,7 @@ func summarize(ds []time.Duration) latencyStats {
 	if len(s) == 0 {
 		return latencyStats{}
 	}
-	return latencyStats{n: len(s), p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), max: s[len(s)-1]}
-}
-
-// pct is the nearest-rank pth percentile of sorted: the smallest value
-// with at least p% of the values at or below it. 0 for none.
-func pct(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	// Exact in integers for p with up to 3 decimals, so 99% of 1000 is
-	// rank 990, not 991 from float rounding.
-	n := int64(len(sorted))
-	milli := int64(p*1000 + 0.5)
-	rank := (milli*n + 100000 - 1) / 100000 // ceil(p/100 · n)
-	rank = min(max(rank, 1), n)
-	return sorted[rank-1]
+	return latencyStats{n: len(s), p50: stats.Percentile(s, 50), p90: stats.Percentile(s, 90), p99: stats.Percentile(s, 99), max: s[len(s)-1]}
 }
 
 // schedule is the send time of each request, from the start, for rate
@@ -974,24 +966,30 @@ func newClient(conns int) *http.Client {
 	}
 }
 
+// checkRequest sends one request of a preflight check and returns the
+// response with up to 1 MiB of its body, read and closed.
+func checkRequest(ctx context.Context, client *http.Client, method, u string, headers [][2]string, body string) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, strings.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, h := range headers {
+		req.Header.Set(h[0], h[1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, b, err
+}
+
 // preflight checks one request of each kind before any load: a scored
 // JSON result that reads back, the no-JS redirect, and the bare handler.
 func preflight(ctx context.Context, client *http.Client, quizBase, bareURL, body string, stdout io.Writer) error {
 	do := func(method, u string, headers [][2]string, body string) (*http.Response, []byte, error) {
-		req, err := http.NewRequestWithContext(ctx, method, u, strings.NewReader(body))
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, h := range headers {
-			req.Header.Set(h[0], h[1])
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		return resp, b, err
+		return checkRequest(ctx, client, method, u, headers, body)
 	}
 	quizURL := quizBase + "/api/quiz"
 
@@ -1298,20 +1296,6 @@ func sortedKeys[K int | string, V any](m map[K]V) []K {
 	return keys
 }
 
-// findModuleRoot returns the nearest directory at or above dir holding go.mod.
-func findModuleRoot(dir string) (string, error) {
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no go.mod at or above %s: run from the repository root", dir)
-		}
-		d = parent
-	}
-}
-
 // cpuSample is a reading of the machine's CPU counters (/proc/stat) and
 // this process's, its waited children's (wrk) included (/proc/self/stat),
 // both in clock ticks. ok is false where /proc is missing.
@@ -1419,25 +1403,4 @@ func loadAverage() string {
 		return ""
 	}
 	return strings.Join(f[:3], " ")
-}
-
-// tempDir is $TMPDIR, or /tmp when unset.
-func tempDir(getenv func(string) string) string {
-	if d := getenv("TMPDIR"); d != "" {
-		return d
-	}
-	return "/tmp"
-}
-
-// shellQuote joins args into a line a POSIX shell would split back into args.
-func shellQuote(args ...string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
-			q[i] = a
-			continue
-		}
-		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return strings.Join(q, " ")
 }

@@ -10,45 +10,8 @@ import (
 	"time"
 
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/runenv"
 )
-
-func TestPct(t *testing.T) {
-	ms := time.Millisecond
-	hundred := make([]time.Duration, 100) // 1..100 ms
-	for i := range hundred {
-		hundred[i] = time.Duration(i+1) * ms
-	}
-	thousand := make([]time.Duration, 1000) // 1..1000 ms
-	for i := range thousand {
-		thousand[i] = time.Duration(i+1) * ms
-	}
-	tests := []struct {
-		name   string
-		sorted []time.Duration
-		p      float64
-		want   time.Duration
-	}{
-		{"empty", nil, 99, 0},
-		{"one value is every percentile", []time.Duration{7 * ms}, 50, 7 * ms},
-		{"one value p99", []time.Duration{7 * ms}, 99, 7 * ms},
-		{"p50 of 100", hundred, 50, 50 * ms},
-		{"p90 of 100", hundred, 90, 90 * ms},
-		{"p99 of 100", hundred, 99, 99 * ms},
-		{"p100 is the max", hundred, 100, 100 * ms},
-		{"p0 is the min", hundred, 0, 1 * ms},
-		{"p99 of 1000 is rank 990 exactly", thousand, 99, 990 * ms},
-		{"p99.9 of 1000", thousand, 99.9, 999 * ms},
-		{"p50 of 4 is the lower middle (nearest rank)", []time.Duration{1, 2, 3, 4}, 50, 2},
-		{"p51 of 4 rounds the rank up", []time.Duration{1, 2, 3, 4}, 51, 3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := pct(tt.sorted, tt.p); got != tt.want {
-				t.Errorf("pct(%d values, %g): got %v, want %v", len(tt.sorted), tt.p, got, tt.want)
-			}
-		})
-	}
-}
 
 func TestSummarize(t *testing.T) {
 	ms := time.Millisecond
@@ -392,27 +355,6 @@ func TestSummaryLines(t *testing.T) {
 	}
 }
 
-func TestMedian(t *testing.T) {
-	tests := []struct {
-		in   []float64
-		want float64
-	}{
-		{nil, 0},
-		{[]float64{5}, 5},
-		{[]float64{3, 1, 2}, 2},
-		{[]float64{4, 1, 3, 2}, 2.5},
-	}
-	for _, tt := range tests {
-		in := slices.Clone(tt.in)
-		if got := median(in); got != tt.want {
-			t.Errorf("median(%v): got %v, want %v", tt.in, got, tt.want)
-		}
-		if !slices.Equal(in, tt.in) {
-			t.Errorf("median modified its input")
-		}
-	}
-}
-
 func TestConfigCheck(t *testing.T) {
 	ok := config{rounds: 2, duration: 10 * time.Second, warmup: 2 * time.Second, threads: 2, connections: 32, nojs: true,
 		rate: 500, rateDuration: 10 * time.Second, workers: 64, timeout: 3 * time.Minute}
@@ -437,21 +379,27 @@ func TestConfigCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := ok
 			tt.edit(&c)
-			err := c.check()
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Errorf("check: %v, want nil", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Errorf("check: %v, want an error about %s", err, tt.wantErr)
-			}
+			checkErrAbout(t, c.check(), tt.wantErr)
 		})
+	}
+}
+
+// checkErrAbout reports a check error other than the one wanted: none for
+// an empty wantErr, else one mentioning wantErr.
+func checkErrAbout(t *testing.T, err error, wantErr string) {
+	t.Helper()
+	switch {
+	case wantErr == "" && err != nil:
+		t.Errorf("check: %v, want nil", err)
+	case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
+		t.Errorf("check: %v, want an error about %s", err, wantErr)
 	}
 }
 
 func TestTargetArgv(t *testing.T) {
 	c := config{threads: 2, connections: 32}
 	tg := target{script: "/tmp/x/quiz.lua", url: "http://127.0.0.1:5000/api/quiz"}
-	got := shellQuote(tg.argv("/usr/bin/wrk", c, 10*time.Second)...)
+	got := runenv.ShellQuote(tg.argv("/usr/bin/wrk", c, 10*time.Second)...)
 	want := "/usr/bin/wrk -t2 -c32 -d10s --latency -s /tmp/x/quiz.lua http://127.0.0.1:5000/api/quiz"
 	if got != want {
 		t.Errorf("argv:\n got %s\nwant %s", got, want)
