@@ -22,7 +22,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"net/url"
 	"os"
 	"os/signal"
@@ -36,6 +35,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 
 	"github.com/cassidine/site/internal/lambdahttp/lambdatest"
+	"github.com/cassidine/site/internal/stats"
 	"github.com/cassidine/site/internal/quiz"
 )
 
@@ -158,10 +158,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, " %s", ms(total))
 	}
 	fmt.Fprintln(stdout)
-	med, p90 := percentile(totals, 50), percentile(totals, 90)
+	med, p90 := stats.Percentile(totals, 50), stats.Percentile(totals, 90)
 	fmt.Fprintf(stdout, "process start to first response: median %s, p90 %s, min %s, max %s\n",
 		ms(med), ms(p90), ms(slices.Min(totals)), ms(slices.Max(totals)))
-	fmt.Fprintf(stdout, "of which the init phase (the emulator's INIT REPORT): median %s, p90 %s\n", ms(percentile(inits, 50)), ms(percentile(inits, 90)))
+	fmt.Fprintf(stdout, "of which the init phase (the emulator's INIT REPORT): median %s, p90 %s\n", ms(stats.Percentile(inits, 50)), ms(stats.Percentile(inits, 90)))
 	verdict := "within"
 	if med >= target {
 		verdict = "OVER"
@@ -236,14 +236,6 @@ func freshSchema(ctx context.Context, base string) (string, func(), error) {
 		admin.Close()
 	}
 	return u.String(), drop, nil
-}
-
-// percentile is the nearest-rank p-th percentile of ds.
-func percentile(ds []time.Duration, p float64) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return s[max(0, min(i, len(s)-1))]
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
