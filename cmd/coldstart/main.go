@@ -35,8 +35,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 
 	"github.com/cassidine/site/internal/lambdahttp/lambdatest"
-	"github.com/cassidine/site/internal/stats"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/stats"
 )
 
 // target is the median cold start to stay under.
