@@ -813,45 +813,6 @@ func bkFind(n *html.Node, match func(*html.Node) bool) *html.Node {
 	return nil
 }
 
-func bkAttr(n *html.Node, key string) (string, bool) {
-	if n == nil {
-		return "", false
-	}
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func bkAttr1(n *html.Node, key string) string { v, _ := bkAttr(n, key); return v }
-
-// bkEl matches elements named name (any, if "") whose attributes include
-// each key=value pair; "class" matches one class; "*" any value.
-func bkEl(name string, kv ...string) func(*html.Node) bool {
-	return func(n *html.Node) bool {
-		if name != "" && n.Data != name {
-			return false
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v, ok := bkAttr(n, kv[i])
-			switch {
-			case !ok:
-				return false
-			case kv[i+1] == "*":
-			case kv[i] == "class":
-				if !slices.Contains(strings.Fields(v), kv[i+1]) {
-					return false
-				}
-			case v != kv[i+1]:
-				return false
-			}
-		}
-		return true
-	}
-}
-
 // bkText is the text under n, runs of space collapsed.
 func bkText(n *html.Node) string {
 	if n == nil {
@@ -871,12 +832,12 @@ func bkText(n *html.Node) string {
 func bkSummary(body string) string {
 	if strings.HasPrefix(strings.ToLower(body), "<!doctype") {
 		if doc, err := html.Parse(strings.NewReader(body)); err == nil {
-			s := "[page] h1: " + bkText(bkFind(doc, bkEl("h1")))
-			if e := bkFind(doc, bkEl("", "id", "form-errors")); e != nil {
+			s := "[page] h1: " + bkText(bkFind(doc, tag("h1")))
+			if e := bkFind(doc, tag("", "id", "form-errors")); e != nil {
 				s += " | form-errors: " + bkText(e)
 			}
-			for _, e := range bkFindAll(doc, bkEl("", "class", "field-error")) {
-				s += " | " + bkAttr1(e, "id") + ": " + bkText(e)
+			for _, e := range bkFindAll(doc, tag("", "class", "field-error")) {
+				s += " | " + attr1(e, "id") + ": " + bkText(e)
 			}
 			return s
 		}
@@ -917,51 +878,51 @@ type bkPage struct {
 func bkFormPage(t testing.TB, body string) bkPage {
 	t.Helper()
 	doc := bkDoc(t, body)
-	form := bkFind(doc, bkEl("form", "class", "book-form"))
+	form := bkFind(doc, tag("form", "class", "book-form"))
 	if form == nil {
 		t.Fatalf("no booking form on the page: %s", bkSummary(body))
 	}
-	p := bkPage{Doc: doc, H1: bkText(bkFind(doc, bkEl("h1"))), Action: bkAttr1(form, "action"), Labels: map[string]string{}, Errors: map[string]string{}}
-	input := func(name string) string { return bkAttr1(bkFind(form, bkEl("input", "name", name)), "value") }
+	p := bkPage{Doc: doc, H1: bkText(bkFind(doc, tag("h1"))), Action: attr1(form, "action"), Labels: map[string]string{}, Errors: map[string]string{}}
+	input := func(name string) string { return attr1(bkFind(form, tag("input", "name", name)), "value") }
 	p.Name, p.Email, p.Company, p.Role = input("name"), input("email"), input("company"), input("role")
 	p.TZ, p.Result, p.B, p.T = input("tz"), input("result"), input("b"), input("t")
-	p.Honeypot = bkFind(form, bkEl("input", "name", "website")) != nil
-	if ta := bkFind(form, bkEl("textarea", "name", "message")); ta != nil && ta.FirstChild != nil {
+	p.Honeypot = bkFind(form, tag("input", "name", "website")) != nil
+	if ta := bkFind(form, tag("textarea", "name", "message")); ta != nil && ta.FirstChild != nil {
 		p.Message = ta.FirstChild.Data
 	}
 	if opt := bkFind(form, func(n *html.Node) bool {
-		_, sel := bkAttr(n, "selected")
+		_, sel := attr(n, "selected")
 		return n.Data == "option" && sel
 	}); opt != nil {
 		p.Size = bkText(opt)
 	}
-	_, p.Consent = bkAttr(bkFind(form, bkEl("input", "name", "consent")), "checked")
-	for _, c := range bkFindAll(form, bkEl("input", "name", "challenges")) {
-		if _, ok := bkAttr(c, "checked"); ok {
-			p.Challenges = append(p.Challenges, bkAttr1(c, "value"))
+	_, p.Consent = attr(bkFind(form, tag("input", "name", "consent")), "checked")
+	for _, c := range bkFindAll(form, tag("input", "name", "challenges")) {
+		if _, ok := attr(c, "checked"); ok {
+			p.Challenges = append(p.Challenges, attr1(c, "value"))
 		}
 	}
-	for _, r := range bkFindAll(form, bkEl("input", "name", "slot", "type", "radio")) {
-		v := bkAttr1(r, "value")
+	for _, r := range bkFindAll(form, tag("input", "name", "slot", "type", "radio")) {
+		v := attr1(r, "value")
 		p.Slots = append(p.Slots, v)
 		p.Labels[v] = bkText(r.Parent)
-		if _, ok := bkAttr(r, "checked"); ok {
+		if _, ok := attr(r, "checked"); ok {
 			p.Checked = v
 		}
 	}
-	for _, h := range bkFindAll(form, bkEl("h3")) {
+	for _, h := range bkFindAll(form, tag("h3")) {
 		p.Days = append(p.Days, bkText(h))
 	}
-	for _, e := range bkFindAll(doc, bkEl("", "class", "field-error")) {
-		p.Errors[strings.TrimPrefix(bkAttr1(e, "id"), "e-")] = bkText(e)
+	for _, e := range bkFindAll(doc, tag("", "class", "field-error")) {
+		p.Errors[strings.TrimPrefix(attr1(e, "id"), "e-")] = bkText(e)
 	}
-	if box := bkFind(doc, bkEl("", "id", "form-errors")); box != nil {
+	if box := bkFind(doc, tag("", "id", "form-errors")); box != nil {
 		p.Summary = bkText(box)
-		for _, para := range bkFindAll(box, bkEl("p")) {
+		for _, para := range bkFindAll(box, tag("p")) {
 			if bkText(para) == "The next free times:" {
 				for ul := para.NextSibling; ul != nil; ul = ul.NextSibling {
 					if ul.Type == html.ElementNode && ul.Data == "ul" {
-						for _, li := range bkFindAll(ul, bkEl("li")) {
+						for _, li := range bkFindAll(ul, tag("li")) {
 							p.Next = append(p.Next, bkText(li))
 						}
 						break
@@ -1218,17 +1179,17 @@ func TestBookFormPage(t *testing.T) {
 	if len(p.Days) == 0 || p.Days[0] != "Tuesday, December 8" || slices.Contains(p.Days, "Thursday, December 24") || slices.Contains(p.Days, "Saturday, December 12") {
 		t.Errorf("day headings: got %q; want from Tuesday, December 8, without blocked days or weekends", p.Days)
 	}
-	if hint := bkText(bkFind(p.Doc, bkEl("fieldset", "id", "f-slot"))); !strings.Contains(hint, "America/Chicago") || !strings.Contains(hint, "offset from UTC") {
+	if hint := bkText(bkFind(p.Doc, tag("fieldset", "id", "f-slot"))); !strings.Contains(hint, "America/Chicago") || !strings.Contains(hint, "offset from UTC") {
 		t.Errorf("the times' hint: got %q, want the zone America/Chicago and the UTC offset explained", hint)
 	}
 	if p.Checked != "" || !p.Honeypot || p.Result != "" {
 		t.Errorf("checked %q, honeypot %v, result %q: want none checked, a honeypot, no result", p.Checked, p.Honeypot, p.Result)
 	}
 	var boxes, sizes []string
-	for _, c := range bkFindAll(p.Doc, bkEl("input", "name", "challenges")) {
-		boxes = append(boxes, bkAttr1(c, "value"))
+	for _, c := range bkFindAll(p.Doc, tag("input", "name", "challenges")) {
+		boxes = append(boxes, attr1(c, "value"))
 	}
-	for _, o := range bkFindAll(bkFind(p.Doc, bkEl("select", "name", "size")), bkEl("option")) {
+	for _, o := range bkFindAll(bkFind(p.Doc, tag("select", "name", "size")), tag("option")) {
 		if s := bkText(o); s != "Choose…" {
 			sizes = append(sizes, s)
 		}
@@ -1270,8 +1231,8 @@ func TestBookFormPage(t *testing.T) {
 
 // bkResultNote is the text of a shown (not hidden) quiz-result notice.
 func bkResultNote(p bkPage) string {
-	for _, n := range bkFindAll(p.Doc, bkEl("p", "class", "notice")) {
-		if _, hidden := bkAttr(n, "hidden"); !hidden {
+	for _, n := range bkFindAll(p.Doc, tag("p", "class", "notice")) {
+		if _, hidden := attr(n, "hidden"); !hidden {
 			return bkText(n)
 		}
 	}
@@ -1288,9 +1249,9 @@ type bkDone struct {
 func bkDonePage(t testing.TB, body string) bkDone {
 	t.Helper()
 	doc := bkDoc(t, body)
-	d := bkDone{H1: bkText(bkFind(doc, bkEl("h1"))), Lede: bkText(bkFind(doc, bkEl("p", "class", "lede")))}
-	dts := bkFindAll(doc, bkEl("dt"))
-	dds := bkFindAll(doc, bkEl("dd"))
+	d := bkDone{H1: bkText(bkFind(doc, tag("h1"))), Lede: bkText(bkFind(doc, tag("p", "class", "lede")))}
+	dts := bkFindAll(doc, tag("dt"))
+	dds := bkFindAll(doc, tag("dd"))
 	for i := range min(len(dts), len(dds)) {
 		switch bkText(dts[i]) {
 		case "When":
@@ -1299,12 +1260,12 @@ func bkDonePage(t testing.TB, body string) bkDone {
 			d.Status = bkText(dds[i])
 		}
 	}
-	main := bkFind(doc, bkEl("div", "class", "booked"))
-	for _, a := range bkFindAll(main, bkEl("a", "href", "*")) {
-		d.Links = append(d.Links, bkAttr1(a, "href"))
+	main := bkFind(doc, tag("div", "class", "booked"))
+	for _, a := range bkFindAll(main, tag("a", "href", "*")) {
+		d.Links = append(d.Links, attr1(a, "href"))
 	}
-	for _, fm := range bkFindAll(main, bkEl("form")) {
-		d.Forms = append(d.Forms, bkAttr1(fm, "action"))
+	for _, fm := range bkFindAll(main, tag("form")) {
+		d.Forms = append(d.Forms, attr1(fm, "action"))
 	}
 	return d
 }
@@ -1597,20 +1558,20 @@ func TestBookConcurrentOneSlotPostgres(t *testing.T) {
 // element of the page.
 func (p bkPage) wantFormErrors(t testing.TB, want map[string]string) {
 	t.Helper()
-	box := bkFind(p.Doc, bkEl("", "id", "form-errors"))
+	box := bkFind(p.Doc, tag("", "id", "form-errors"))
 	if box == nil {
 		t.Fatalf("no error summary (#form-errors) on the page")
 	}
 	links := map[string]string{}
-	for _, a := range bkFindAll(box, bkEl("a", "href", "*")) {
-		links[bkAttr1(a, "href")] = bkText(a)
+	for _, a := range bkFindAll(box, tag("a", "href", "*")) {
+		links[attr1(a, "href")] = bkText(a)
 	}
 	for field, msg := range want {
 		href := "#f-" + field
 		if msg != "" && links[href] != msg && !(msg == "*" && links[href] != "") {
 			t.Errorf("error summary: link %s got %q, want %q (links %v)", href, links[href], msg, links)
 		}
-		if bkFind(p.Doc, bkEl("", "id", "f-"+field)) == nil {
+		if bkFind(p.Doc, tag("", "id", "f-"+field)) == nil {
 			t.Errorf("error summary links to %s, but no element has that id: the link goes nowhere", href)
 		}
 		if inline, ok := p.Errors[field]; ok && msg != "*" && inline != msg {
@@ -1881,10 +1842,10 @@ func TestBookRequestErrors(t *testing.T) {
 				t.Fatalf("got %s; want %d", res, tc.status)
 			}
 			doc := bkDoc(t, res.Body)
-			if h1 := bkText(bkFind(doc, bkEl("h1"))); h1 != "We could not read that form" {
+			if h1 := bkText(bkFind(doc, tag("h1"))); h1 != "We could not read that form" {
 				t.Errorf("h1: got %q", h1)
 			}
-			if lede := bkText(bkFind(doc, bkEl("p", "class", "lede"))); !strings.Contains(lede, tc.msg) {
+			if lede := bkText(bkFind(doc, tag("p", "class", "lede"))); !strings.Contains(lede, tc.msg) {
 				t.Errorf("message: got %q, want it to mention %q", lede, tc.msg)
 			}
 			res = f.send(t, http.MethodPost, "/api/book", tc.ctype, tc.body, bkAcceptJSON)
@@ -2064,14 +2025,14 @@ func TestBookHTMLEscaped(t *testing.T) {
 	t.Run("pages show markup as text", func(t *testing.T) {
 		for name, body := range pages {
 			doc := bkDoc(t, body)
-			for _, s := range bkFindAll(doc, bkEl("script")) {
-				src, hasSrc := bkAttr(s, "src")
-				ldJSON := bkAttr1(s, "type") == "application/ld+json" && !strings.Contains(bkText(s), "alert")
+			for _, s := range bkFindAll(doc, tag("script")) {
+				src, hasSrc := attr(s, "src")
+				ldJSON := attr1(s, "type") == "application/ld+json" && !strings.Contains(bkText(s), "alert")
 				if !(hasSrc && strings.HasPrefix(src, "/")) && !ldJSON {
 					t.Errorf("%s: a script element not the site's own: %q", name, bkText(s))
 				}
 			}
-			if n := len(bkFindAll(doc, bkEl("img", "src", "x"))); n > 0 {
+			if n := len(bkFindAll(doc, tag("img", "src", "x"))); n > 0 {
 				t.Errorf("%s: the message's <img> became an element", name)
 			}
 		}
@@ -2131,7 +2092,7 @@ func TestBookHoneypot(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := f.post(t, "/api/book", tc.v, bkFromIP("203.0.113.50"))
-			if res.Status != http.StatusOK || bkText(bkFind(bkDoc(t, res.Body), bkEl("h1"))) != "Thank you" {
+			if res.Status != http.StatusOK || bkText(bkFind(bkDoc(t, res.Body), tag("h1"))) != "Thank you" {
 				t.Errorf("got %s; want 200 Thank you", res)
 			}
 			res = f.post(t, "/api/book", tc.v, bkAcceptJSON, bkFromIP("203.0.113.50"))
@@ -2247,13 +2208,13 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("GET cancel: got %s", res)
 	}
 	doc := bkDoc(t, res.Body)
-	form := bkFind(doc, bkEl("form", "action", "/api/book/cancel"))
-	if h1 := bkText(bkFind(doc, bkEl("h1"))); h1 != "Cancel your session" || form == nil ||
-		!strings.EqualFold(bkAttr1(form, "method"), "post") || !strings.Contains(bkText(form), "Cancel this session?") {
+	form := bkFind(doc, tag("form", "action", "/api/book/cancel"))
+	if h1 := bkText(bkFind(doc, tag("h1"))); h1 != "Cancel your session" || form == nil ||
+		!strings.EqualFold(attr1(form, "method"), "post") || !strings.Contains(bkText(form), "Cancel this session?") {
 		t.Fatalf("GET cancel: h1 %q, form %v; want the confirmation", h1, form != nil)
 	}
-	if bkAttr1(bkFind(form, bkEl("input", "name", "b")), "value") != id || bkAttr1(bkFind(form, bkEl("input", "name", "t")), "value") != tok ||
-		bkFind(form, bkEl("input", "name", "website")) == nil {
+	if attr1(bkFind(form, tag("input", "name", "b")), "value") != id || attr1(bkFind(form, tag("input", "name", "t")), "value") != tok ||
+		bkFind(form, tag("input", "name", "website")) == nil {
 		t.Error("the confirmation form lacks the booking, its token or the honeypot")
 	}
 	if d := bkDonePage(t, res.Body); !strings.HasPrefix(d.When, "Tuesday, December 8, 2026 at 9:00 AM CST") {
@@ -2386,7 +2347,7 @@ func TestCancelBadLinks(t *testing.T) {
 			q := "?b=" + url.QueryEscape(tc.b) + "&t=" + url.QueryEscape(tc.t)
 			for _, path := range []string{"/api/book/done", "/api/book/cancel", "/api/book/reschedule"} {
 				res := f.get(t, path+q)
-				if res.Status != http.StatusForbidden || bkText(bkFind(bkDoc(t, res.Body), bkEl("h1"))) != "This link does not work" {
+				if res.Status != http.StatusForbidden || bkText(bkFind(bkDoc(t, res.Body), tag("h1"))) != "This link does not work" {
 					t.Errorf("GET %s: got %s; want 403", path, res)
 				}
 			}
@@ -2451,7 +2412,7 @@ func TestReschedule(t *testing.T) {
 		t.Errorf("GET reschedule: message %q", p.Summary)
 	}
 	bkWantSameList(t, "times offered to move to", p.Slots, bkWithout(bkValuesOf(bkExpectedSlots(bkMonday)), bkSlotValue(old)))
-	if bkFind(p.Doc, bkEl("input", "name", "name")) != nil || !strings.Contains(bkText(bkFind(p.Doc, bkEl("button"))), "Move my session") {
+	if bkFind(p.Doc, tag("input", "name", "name")) != nil || !strings.Contains(bkText(bkFind(p.Doc, tag("button"))), "Move my session") {
 		t.Error("the move form asks for details again, or has no Move button")
 	}
 

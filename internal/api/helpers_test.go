@@ -302,6 +302,9 @@ func find(n *html.Node, match func(*html.Node) bool) *html.Node {
 
 // attr returns n's attribute key and whether it is present.
 func attr(n *html.Node, key string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
 	for _, a := range n.Attr {
 		if a.Key == key {
 			return a.Val, true
@@ -321,7 +324,7 @@ func attr1(n *html.Node, key string) string {
 // "*" only needs the attribute to be present).
 func tag(name string, kv ...string) func(*html.Node) bool {
 	return func(n *html.Node) bool {
-		if n.Data != name {
+		if name != "" && n.Data != name { // "" matches any element
 			return false
 		}
 		for i := 0; i+1 < len(kv); i += 2 {
