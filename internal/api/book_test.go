@@ -11,15 +11,12 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
 	netmail "net/mail"
@@ -41,6 +38,7 @@ import (
 	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/mail"
+	"github.com/cassidine/site/internal/mail/mailpittest"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
 	"github.com/cassidine/site/internal/store/storetest"
@@ -533,12 +531,7 @@ type bkMail struct {
 }
 
 // bkPart is one leaf of a MIME tree, its body decoded.
-type bkPart struct {
-	MediaType string
-	Params    map[string]string
-	FileName  string
-	Body      []byte
-}
+type bkPart = mailpittest.Part
 
 func (m bkMail) part(mediaType string) (bkPart, bool) {
 	for _, p := range m.Parts {
@@ -580,52 +573,7 @@ func bkReadMail(t testing.TB, raw []byte) bkMail {
 	if err != nil {
 		t.Fatalf("To: %v", err)
 	}
-	return bkMail{Header: msg.Header, Subject: subject, To: to, Parts: bkParts(t, msg.Header, msg.Body)}
-}
-
-// bkParts flattens a MIME tree into its leaves, bodies decoded.
-func bkParts(t testing.TB, h map[string][]string, body io.Reader) []bkPart {
-	t.Helper()
-	get := func(k string) string {
-		if v := h[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	mediaType, params, err := mime.ParseMediaType(get("Content-Type"))
-	if err != nil {
-		t.Fatalf("Content-Type %q: %v", get("Content-Type"), err)
-	}
-	if strings.HasPrefix(mediaType, "multipart/") {
-		var out []bkPart
-		r := multipart.NewReader(body, params["boundary"])
-		for {
-			p, err := r.NextRawPart()
-			if err == io.EOF {
-				return out
-			}
-			if err != nil {
-				t.Fatalf("MIME: %v", err)
-			}
-			out = append(out, bkParts(t, p.Header, p)...)
-		}
-	}
-	var rd io.Reader = body
-	switch strings.ToLower(get("Content-Transfer-Encoding")) {
-	case "base64":
-		rd = base64.NewDecoder(base64.StdEncoding, rd)
-	case "quoted-printable":
-		rd = quotedprintable.NewReader(rd)
-	}
-	b, err := io.ReadAll(rd)
-	if err != nil {
-		t.Fatalf("MIME part %s: %v", mediaType, err)
-	}
-	p := bkPart{MediaType: mediaType, Params: params, Body: b}
-	if _, dp, err := mime.ParseMediaType(get("Content-Disposition")); err == nil {
-		p.FileName = dp["filename"]
-	}
-	return []bkPart{p}
+	return bkMail{Header: msg.Header, Subject: subject, To: to, Parts: mailpittest.Parts(t, msg.Header, msg.Body)}
 }
 
 // emails reads every .eml file the FileSender wrote, by recipient.

@@ -3,13 +3,10 @@ package mail
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
 	"os"
@@ -17,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cassidine/site/internal/mail/mailpittest"
 )
 
 func env(kv ...string) func(string) string {
@@ -159,16 +158,16 @@ func checkEML(t testing.TB, raw []byte, m Message) {
 			t.Errorf("got %s %v (%v), want %s", a.header, got, err, want.Address)
 		}
 	}
-	parts := mimeParts(t, textprotoHeader(msg.Header), msg.Body)
+	parts := mailpittest.Parts(t, textprotoHeader(msg.Header), msg.Body)
 	byType := map[string]mimePart{}
 	for _, p := range parts {
-		byType[p.mediaType] = p
+		byType[p.MediaType] = p
 	}
 	// Text travels with CRLF line ends, as MIME wants.
-	if got := lf(byType["text/plain"].body); got != lf(m.Text) {
+	if got := lf(string(byType["text/plain"].Body)); got != lf(m.Text) {
 		t.Errorf("got text %q, want %q", got, m.Text)
 	}
-	if got := lf(byType["text/html"].body); m.HTML != "" && got != lf(m.HTML) {
+	if got := lf(string(byType["text/html"].Body)); m.HTML != "" && got != lf(m.HTML) {
 		t.Errorf("got html %q, want %q", got, m.HTML)
 	}
 	if m.Invite == nil {
@@ -178,94 +177,44 @@ func checkEML(t testing.TB, raw []byte, m Message) {
 	if !ok {
 		t.Fatalf("got parts %v, want a text/calendar alternative", partTypes(parts))
 	}
-	if cal.params["method"] != m.Invite.Method {
-		t.Errorf("got text/calendar method=%q, want %q", cal.params["method"], m.Invite.Method)
+	if cal.Params["method"] != m.Invite.Method {
+		t.Errorf("got text/calendar method=%q, want %q", cal.Params["method"], m.Invite.Method)
 	}
 	att, ok := byType["application/ics"]
 	if !ok {
 		t.Fatalf("got parts %v, want an application/ics attachment", partTypes(parts))
 	}
-	if att.filename != InviteFileName {
-		t.Errorf("got attachment %q, want %q", att.filename, InviteFileName)
+	if att.FileName != InviteFileName {
+		t.Errorf("got attachment %q, want %q", att.FileName, InviteFileName)
 	}
 	want, err := ICS(*m.Invite)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []mimePart{cal, att} {
-		if p.body != string(want) {
-			t.Errorf("%s: got\n%q\nwant\n%q", p.mediaType, p.body, want)
+		if string(p.Body) != string(want) {
+			t.Errorf("%s: got\n%q\nwant\n%q", p.MediaType, p.Body, want)
 		}
-		inv := parseICS(t, []byte(p.body))
+		inv := parseICS(t, p.Body)
 		if inv.uid != m.Invite.UID || inv.method != m.Invite.Method {
-			t.Errorf("%s: got UID %q METHOD %q, want %q %q", p.mediaType, inv.uid, inv.method, m.Invite.UID, m.Invite.Method)
+			t.Errorf("%s: got UID %q METHOD %q, want %q %q", p.MediaType, inv.uid, inv.method, m.Invite.UID, m.Invite.Method)
 		}
 	}
 }
 
 func lf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
-type mimePart struct {
-	mediaType string
-	params    map[string]string
-	filename  string
-	body      string // decoded
-}
+type mimePart = mailpittest.Part
 
 func partTypes(ps []mimePart) []string {
 	var s []string
 	for _, p := range ps {
-		s = append(s, p.mediaType)
+		s = append(s, p.MediaType)
 	}
 	return s
 }
 
 func textprotoHeader(h netmail.Header) map[string][]string { return h }
-
-// mimeParts flattens a MIME tree into its leaf parts, bodies decoded.
-func mimeParts(t testing.TB, h map[string][]string, body io.Reader) []mimePart {
-	t.Helper()
-	get := func(k string) string {
-		if v := h[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	mediaType, params, err := mime.ParseMediaType(get("Content-Type"))
-	if err != nil {
-		t.Fatalf("Content-Type %q: %v", get("Content-Type"), err)
-	}
-	if strings.HasPrefix(mediaType, "multipart/") {
-		var out []mimePart
-		r := multipart.NewReader(body, params["boundary"])
-		for {
-			p, err := r.NextRawPart()
-			if err == io.EOF {
-				return out
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, mimeParts(t, p.Header, p)...)
-		}
-	}
-	var rd io.Reader = body
-	switch strings.ToLower(get("Content-Transfer-Encoding")) {
-	case "base64":
-		rd = base64.NewDecoder(base64.StdEncoding, rd)
-	case "quoted-printable":
-		rd = quotedprintable.NewReader(rd)
-	}
-	b, err := io.ReadAll(rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := mimePart{mediaType: mediaType, params: params, body: string(b)}
-	if _, dp, err := mime.ParseMediaType(get("Content-Disposition")); err == nil {
-		p.filename = dp["filename"]
-	}
-	return []mimePart{p}
-}
 
 func readDir(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)

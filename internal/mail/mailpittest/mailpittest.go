@@ -9,9 +9,13 @@
 package mailpittest
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/http"
 	"os"
@@ -299,4 +303,58 @@ func (mp *Server) Part(id, partID string) []byte {
 func (mp *Server) Raw(id string) []byte {
 	mp.t.Helper()
 	return mp.get("/api/v1/message/"+id+"/raw", nil)
+}
+
+// Part is one leaf of a MIME message, its body decoded.
+type Part struct {
+	MediaType string
+	Params    map[string]string
+	FileName  string // from Content-Disposition, if any
+	Body      []byte
+}
+
+// Parts flattens a MIME tree (a message's header and body, or a part's)
+// into its leaves, bodies decoded from base64 or quoted-printable.
+func Parts(t testing.TB, h map[string][]string, body io.Reader) []Part {
+	t.Helper()
+	get := func(k string) string {
+		if v := h[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	mediaType, params, err := mime.ParseMediaType(get("Content-Type"))
+	if err != nil {
+		t.Fatalf("Content-Type %q: %v", get("Content-Type"), err)
+	}
+	if strings.HasPrefix(mediaType, "multipart/") {
+		var out []Part
+		r := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := r.NextRawPart()
+			if err == io.EOF {
+				return out
+			}
+			if err != nil {
+				t.Fatalf("MIME: %v", err)
+			}
+			out = append(out, Parts(t, p.Header, p)...)
+		}
+	}
+	var rd io.Reader = body
+	switch strings.ToLower(get("Content-Transfer-Encoding")) {
+	case "base64":
+		rd = base64.NewDecoder(base64.StdEncoding, rd)
+	case "quoted-printable":
+		rd = quotedprintable.NewReader(rd)
+	}
+	b, err := io.ReadAll(rd)
+	if err != nil {
+		t.Fatalf("MIME part %s: %v", mediaType, err)
+	}
+	part := Part{MediaType: mediaType, Params: params, Body: b}
+	if _, dp, err := mime.ParseMediaType(get("Content-Disposition")); err == nil {
+		part.FileName = dp["filename"]
+	}
+	return []Part{part}
 }
