@@ -301,8 +301,10 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	if b.layoutErr == nil {
 		errs.Add(b.checkLayouts())
 	}
+	var targets map[string]target
 	if b.assetErr == nil {
-		errs.Add(b.checkLinks(only))
+		targets = b.targets()
+		errs.Add(b.checkLinks(targets, only))
 	}
 	if b.o.Strict {
 		errs.Add(b.checkStrict())
@@ -311,8 +313,7 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	if _, err := booking.FromSite(b.site.Site); err != nil {
 		errs.Add(err) // the availability in site.toml, with its lines
 	}
-	if b.quiz != nil && b.assetErr == nil {
-		targets := b.targets()
+	if b.quiz != nil && targets != nil {
 		errs.Add(b.quiz.CheckLinks(func(p string) bool { _, ok := targets[p]; return ok }))
 	}
 	return errs.Err()

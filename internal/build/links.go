@@ -62,9 +62,8 @@ func (b *builder) targets() map[string]target {
 
 // checkLinks reports every link or image in markdown that points to an
 // internal page, file or #anchor that the build does not produce.
-func (b *builder) checkLinks(only map[string]bool) error {
+func (b *builder) checkLinks(targets map[string]target, only map[string]bool) error {
 	var errs content.ErrorList
-	targets := b.targets()
 	pages := b.pages
 	if b.section != nil {
 		pages = append(pages[:len(pages):len(pages)], b.section)
