@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
+	"fmt"
 	"maps"
 	"net/http"
 	"os"
@@ -18,10 +18,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cassidine/site"
 	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/lambdahttp"
 	"github.com/cassidine/site/internal/lambdahttp/lambdatest"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // maxBinarySize is the most the function binary may weigh: Netlify loads
@@ -29,8 +31,8 @@ import (
 const maxBinarySize = 20_000_000
 
 // built is the site and the function, built once for all tests as
-// Netlify builds them, in a copy of the module (lambdatest.CopyModule), so
-// the working tree's internal/bundle/files never changes under a build.
+// Netlify builds them, into a temporary folder (neither build writes
+// anywhere else).
 type built struct {
 	root    string // the repository
 	site    string // the built site (public/)
@@ -53,8 +55,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// build builds the site (refreshing the function's bundle) and then the
-// function with netlify.toml's command, in a copy of the module.
+// build builds the site and the function as Netlify does.
 func build(t testing.TB) built {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -67,16 +68,15 @@ func build(t testing.TB) built {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 		defer cancel()
-		module := filepath.Join(tmpRoot, "module")
-		if b.err = lambdatest.CopyModule(b.root, module); b.err != nil {
-			return
-		}
 		b.site = filepath.Join(tmpRoot, "public")
-		if b.err = lambdatest.BuildSite(ctx, module, b.site); b.err != nil {
+		cmd := exec.CommandContext(ctx, "go", "run", "./cmd/site", "build", "-quiet", "-out", b.site)
+		cmd.Dir = b.root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go run ./cmd/site build: %v\n%s", err, out)
 			return
 		}
 		b.bin = filepath.Join(tmpRoot, "api")
-		b.command, b.err = lambdatest.BuildFunction(ctx, module, "api", b.bin)
+		b.command, b.err = lambdatest.BuildFunction(ctx, b.root, "api", b.bin)
 	})
 	if shared.err != nil {
 		t.Fatalf("building the site and the function: %v", shared.err)
@@ -107,15 +107,10 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// buildTags are the -tags of netlify.toml's function build.
-func buildTags(t testing.TB, c *lambdatest.Config) []string {
-	t.Helper()
-	step, err := lambdatest.FunctionBuild(c.Build.Command, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tags, _ := step.Flag("tags")
-	return strings.FieldsFunc(tags, func(r rune) bool { return r == ',' || r == ' ' })
+// buildTags are the -tags of the function's build.
+func buildTags() []string {
+	_, args := lambdatest.FunctionBuild("api", "api")
+	return strings.Split(args[slices.Index(args, "-tags")+1], ",")
 }
 
 // devOnly are packages the function must not link, and why.
@@ -138,7 +133,7 @@ var devOnly = map[string]string{
 // server's or the tests' packages (and, built with nosqlite, no SQLite).
 func TestLeanDependencies(t *testing.T) {
 	root := repoRoot(t)
-	tags := buildTags(t, netlifyConfig(t, root))
+	tags := buildTags()
 	cmd := exec.Command("go", "list", "-deps", "-tags", strings.Join(tags, ","), "./cmd/api")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
@@ -264,19 +259,14 @@ func wantSecurityHeaders(t testing.TB, what string, got map[string]string) {
 // TestHandlerThroughAdapter runs the function's own handler (over SQLite,
 // as site serve does) behind the adapter with events in Netlify's shape.
 func TestHandlerThroughAdapter(t *testing.T) {
-	src, err := sources()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v (CI builds the site before go test)", err)
-		}
-		t.Skipf("%v: run `go run ./cmd/site build` first", err)
-	}
-	env := map[string]string{"DATA_DIR": t.TempDir(), "SITE_SECRET": strings.Repeat("k", 32), "URL": "https://cassidine.example"}
-	h, closeStore, err := api.Setup(t.Context(), func(k string) string { return env[k] }, src, slog.New(slog.DiscardHandler))
+	// The embedded site, as the function reads it on Netlify; SQLite as
+	// ALLOW_EPHEMERAL_SQLITE allows.
+	env := map[string]string{"DATA_DIR": t.TempDir(), "SITE_SECRET": strings.Repeat("k", 32), "URL": "https://cassidine.example", "ALLOW_EPHEMERAL_SQLITE": "1"}
+	h, err := api.Open(t.Context(), api.Options{Getenv: func(k string) string { return env[k] }, Sources: theme.FromRoot(site.FS)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeStore()
+	defer h.Close()
 	fn := lambdahttp.Handler(h)
 
 	res, err := fn(t.Context(), loadEvent(t, "slots.json"))

@@ -92,16 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	// A copy of the module: the site build rewrites internal/bundle/files.
-	module := filepath.Join(tmp, "module")
-	if err := lambdatest.CopyModule(root, module); err != nil {
-		return err
-	}
-	if err := lambdatest.BuildSite(ctx, module, filepath.Join(tmp, "public")); err != nil {
-		return err
-	}
 	bin := filepath.Join(tmp, "api")
-	command, err := lambdatest.BuildFunction(ctx, module, "api", bin)
+	command, err := lambdatest.BuildFunction(ctx, root, "api", bin)
 	if err != nil {
 		return err
 	}
@@ -109,7 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "built with netlify.toml's command:\n  %s\nbinary: %d bytes (%.1f MB)\n", command, fi.Size(), float64(fi.Size())/1e6)
+	fmt.Fprintf(stdout, "built as Netlify builds it:\n  %s\nbinary: %d bytes (%.1f MB)\n", command, fi.Size(), float64(fi.Size())/1e6)
 
 	schemaURL, drop, err := freshSchema(ctx, dbURL)
 	if err != nil {

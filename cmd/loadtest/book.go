@@ -105,6 +105,7 @@ import (
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/runenv"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // bookRateTarget is the booking rate the issue asks for.
@@ -269,11 +270,11 @@ func runBook(ctx context.Context, args []string, getenv func(string) string, std
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	shell, err := api.NewShell(api.Sources{
+	shell, err := theme.Load(theme.Sources{
 		Content: os.DirFS(contentDir),
 		Layouts: os.DirFS(filepath.Join(root, "layouts")),
 		Static:  os.DirFS(filepath.Join(root, "static")),
-	})
+	}, "")
 	if err != nil {
 		return fmt.Errorf("loading the site's shell with the wide [booking] table: %w", err)
 	}
@@ -300,7 +301,7 @@ func runBook(ctx context.Context, args []string, getenv func(string) string, std
 	rand.Read(secret)
 	logs := &logCounter{}
 	stats := &serverStats{path: "/api/book", what: "booking"}
-	h := api.New(api.Deps{Store: st, Shell: shell, Mail: nil, Secret: secret, Now: time.Now, Log: slog.New(logs)})
+	h := api.New(api.Deps{Store: st, Theme: shell, Mail: nil, Secret: secret, Now: time.Now, Log: slog.New(logs)})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", h) // the handler strips /api itself
 	srv, err := startServer(stats.wrap(syntheticClients(mux)))

@@ -122,6 +122,7 @@ import (
 	"github.com/cassidine/site/internal/runenv"
 	"github.com/cassidine/site/internal/stats"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 func main() {
@@ -228,15 +229,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer func() { fmt.Fprintf(stdout, "machine: load average %s at the end\n", loadAverage()) }()
 	}
 
-	shell, err := api.NewShell(api.Sources{
-		Content: os.DirFS(filepath.Join(root, "content")),
-		Layouts: os.DirFS(filepath.Join(root, "layouts")),
-		Static:  os.DirFS(filepath.Join(root, "static")),
-	})
+	shell, err := theme.Load(theme.FromRoot(os.DirFS(root)), "")
 	if err != nil {
-		return fmt.Errorf("loading the site's shell from %s: %w", root, err)
+		return fmt.Errorf("loading the site's theme from %s: %w", root, err)
 	}
-	q, version := shell.Quiz()
+	q, version := shell.Site().Quiz, shell.Site().QuizVer
 	if q == nil {
 		return fmt.Errorf("%s has no quiz.toml: nothing to score", filepath.Join(root, "content"))
 	}
@@ -264,7 +261,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	logs := &logCounter{}
 	quizStats := &serverStats{path: "/api/quiz", what: "quiz"}
-	quizHandler := api.New(api.Deps{Store: st, Shell: shell, Now: time.Now, Log: slog.New(logs)})
+	quizHandler := api.New(api.Deps{Store: st, Theme: shell, Now: time.Now, Log: slog.New(logs)})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", quizHandler) // the handler strips /api itself
 	quizSrv, err := startServer(quizStats.wrap(mux))

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +18,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
@@ -136,52 +134,25 @@ func loadLeadsContent(dir string) (*quiz.Quiz, *time.Location, error) {
 	return q, loc, nil
 }
 
-// postgresEnvVars are the variables store.Open takes a Postgres URL from,
-// in its order of precedence; leads names the one it used.
-var postgresEnvVars = []string{"DATABASE_URL", "NETLIFY_DB_URL", "NETLIFY_DATABASE_URL"}
-
-// sqliteFile is the file store.Open keeps under DATA_DIR.
-const sqliteFile = "site.db"
-
 // openLeadsStore opens the store as the function does, and describes it
 // for the report ("sqlite .data/site.db", "postgres db.example.com/site
-// (DATABASE_URL)") without credentials. Unlike store.Open it will not
+// (DATABASE_URL)") without credentials. Unlike the function it will not
 // create a SQLite file: a report of nothing from a store that did not
 // exist, because site ran in the wrong folder, would mislead.
 func openLeadsStore(ctx context.Context, getenv func(string) string) (store.Store, string, error) {
-	where := describeStore(getenv)
-	if !strings.HasPrefix(where, store.KindPostgres) {
-		dir := cmp.Or(getenv("DATA_DIR"), store.DefaultDataDir)
-		path := filepath.Join(dir, sqliteFile)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("leads: no store at %s: nothing has been recorded there (run site from the site's folder, set DATA_DIR to the folder holding %s, or set DATABASE_URL to read Postgres)", filepath.ToSlash(path), sqliteFile)
+	loc := store.Locate(getenv)
+	if loc.Kind == store.KindSQLite {
+		if _, err := os.Stat(loc.File); errors.Is(err, fs.ErrNotExist) {
+			return nil, "", fmt.Errorf("leads: no store at %s: nothing has been recorded there (run site from the site's folder, set DATA_DIR to the folder holding %s, or set DATABASE_URL to read Postgres)", filepath.ToSlash(loc.File), filepath.Base(loc.File))
 		}
 	}
-	st, err := store.Open(ctx, getenv)
+	st, err := loc.Open(ctx)
 	if err != nil {
 		// The store's errors name host, user and database but never the
 		// password (pgx redacts it), so the cause can be shown in full.
-		return nil, "", fmt.Errorf("leads: cannot open the store (%s): %w", where, err)
+		return nil, "", fmt.Errorf("leads: cannot open the store (%s): %w", loc, err)
 	}
-	return st, where, nil
-}
-
-// describeStore names the store store.Open picks for getenv. A Postgres
-// URL shows only its host and database, never its user or password.
-func describeStore(getenv func(string) string) string {
-	for _, name := range postgresEnvVars {
-		v := getenv(name)
-		if v == "" {
-			continue
-		}
-		// Key=value connection strings are not URLs; they get no details.
-		if u, err := url.Parse(v); err == nil && u.Host != "" && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-			return fmt.Sprintf("%s %s%s (%s)", store.KindPostgres, u.Host, u.Path, name)
-		}
-		return fmt.Sprintf("%s (%s)", store.KindPostgres, name)
-	}
-	dir := cmp.Or(getenv("DATA_DIR"), store.DefaultDataDir)
-	return store.KindSQLite + " " + filepath.ToSlash(filepath.Join(dir, sqliteFile))
+	return st, loc.String(), nil
 }
 
 // sinceFlag is -since: empty for all time, a date, or a number of days
@@ -673,7 +644,7 @@ func runLeadsSend(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 {
 		return usageError{fmt.Sprintf("-limit %d: want 1 or more", *limit)}
 	}
-	sender, senderDesc, err := mail.NewSender(e.getenv, api.DataDir(e.getenv))
+	sender, senderDesc, err := mail.NewSender(e.getenv, store.DataDir(e.getenv))
 	if err != nil {
 		return fmt.Errorf("leads send: %w", err)
 	}

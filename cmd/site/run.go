@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/cassidine/site/internal/build"
-	"github.com/cassidine/site/internal/bundle"
 )
 
 var errHelp = flag.ErrHelp
@@ -149,28 +148,10 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w\nbuild failed: %s left unchanged", err, f.out)
 	}
-	// The function embeds what it needs of the sources (bundle.FS); keep
-	// its copy in step with every successful build of the site's own tree.
-	// (A -content folder other than the site's own, such as a benchmark
-	// corpus, is not what the function serves.)
-	if _, err := os.Stat(filepath.Dir(bundle.Dir)); err == nil && filepath.Clean(f.content) == "content" {
-		if err := bundle.Write(bundle.Dir, f.settingsDir(), "layouts", "static", res.Site.Titles()); err != nil {
-			return err
-		}
-	}
 	if !quiet {
 		fmt.Fprintln(e.stdout, res.Summary(f.out))
 	}
 	return nil
-}
-
-// settingsDir is the folder whose site.toml (and quiz.toml) the build
-// uses: -content's when it has one, else the site's own content/.
-func (f *siteFlags) settingsDir() string {
-	if _, err := os.Stat(filepath.Join(f.content, "site.toml")); err == nil {
-		return f.content
-	}
-	return "content"
 }
 
 // checkBaseURL accepts what site.toml's baseURL accepts: the absolute URL
@@ -192,4 +173,13 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+}
+
+// settingsDir is the folder whose site.toml (and quiz.toml) the build
+// uses: -content's when it has one, else the site's own content/.
+func (f *siteFlags) settingsDir() string {
+	if _, err := os.Stat(filepath.Join(f.content, "site.toml")); err == nil {
+		return f.content
+	}
+	return "content"
 }

@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/cassidine/site/internal/api"
 	"github.com/cassidine/site/internal/build"
-	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/preview"
-	"github.com/cassidine/site/internal/store"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -45,18 +41,31 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w\nserve: the first build failed; fix the problems above and run site serve again", err)
 	}
-	fn, err := newDevAPI(ctx, e, o, session)
+	fn, err := api.Open(ctx, api.Options{
+		Getenv:  e.getenv,
+		Sources: o.Sources(),
+		BaseURL: o.BaseURL,
+		Local:   true,
+		Log:     slog.New(slog.NewTextHandler(e.stderr, nil)),
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: the function: %w", err)
 	}
-	defer fn.close()
+	defer fn.Close()
+	fmt.Fprintf(e.stdout, "function: %s\n", fn)
+	reload := func() {
+		// The function's pages follow the site's layouts, CSS and quiz.
+		if err := fn.Reload(o.Sources(), o.BaseURL); err != nil {
+			fmt.Fprintf(e.stderr, "function: %v\n", err)
+		}
+	}
 	srv, err := preview.New(preview.Config{
 		Session:      session,
 		Dirs:         map[string]string{build.RootContent: f.content, build.RootLayouts: "layouts", build.RootStatic: "static"},
 		API:          fn,
 		Log:          e.stdout,
 		Errors:       e.stderr,
-		AfterRebuild: fn.reload,
+		AfterRebuild: reload,
 	})
 	if err != nil {
 		return err
@@ -84,64 +93,3 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cancel()
 	return <-watchErr
 }
-
-// devAPI is the function, run in-process by serve: the same handler as on
-// Netlify, over the store the environment names (SQLite under .data/ by
-// default), reloaded after each rebuild so its pages match the site.
-type devAPI struct {
-	e       *env
-	o       build.Options
-	session *build.Session
-	st      store.Store
-	mail    mail.Sender
-	secret  []byte
-	log     *slog.Logger
-	h       atomic.Pointer[http.Handler]
-}
-
-func newDevAPI(ctx context.Context, e *env, o build.Options, session *build.Session) (*devAPI, error) {
-	st, err := store.Open(ctx, e.getenv)
-	if err != nil {
-		return nil, fmt.Errorf("serve: opening the store: %w", err)
-	}
-	d := &devAPI{e: e, o: o, session: session, st: st, log: slog.New(slog.NewTextHandler(e.stderr, nil))}
-	if d.secret, err = api.Secret(e.getenv, false); err != nil {
-		st.Close()
-		return nil, err
-	}
-	var desc string
-	if d.mail, desc, err = mail.NewSender(e.getenv, api.DataDir(e.getenv)); err != nil {
-		st.Close()
-		return nil, err
-	}
-	fmt.Fprintf(e.stdout, "function: store %s, mail %s\n", st.Kind(), desc)
-	if err := d.load(); err != nil {
-		st.Close()
-		return nil, err
-	}
-	return d, nil
-}
-
-func (d *devAPI) load() error {
-	content := d.o.Content
-	if _, err := fs.Stat(content, "site.toml"); err != nil && d.o.Defaults != nil {
-		content = d.o.Defaults
-	}
-	shell, err := api.NewShell(api.Sources{Content: content, Layouts: d.o.Layouts, Static: d.o.Static, Titles: d.session.Titles(), BaseURL: d.o.BaseURL})
-	if err != nil {
-		return err
-	}
-	h := api.New(api.Deps{Store: d.st, Shell: shell, Mail: d.mail, Secret: d.secret, NotifyEmail: d.e.getenv("NOTIFY_EMAIL"), MailFrom: d.e.getenv("MAIL_FROM"), Now: time.Now, Log: d.log})
-	d.h.Store(&h)
-	return nil
-}
-
-func (d *devAPI) reload() {
-	if err := d.load(); err != nil {
-		fmt.Fprintf(d.e.stderr, "function: %v\n", err)
-	}
-}
-
-func (d *devAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*d.h.Load()).ServeHTTP(w, r) }
-
-func (d *devAPI) close() { d.st.Close() }

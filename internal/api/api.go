@@ -16,7 +16,8 @@
 //	GET|POST /book/reschedule  move to another time (signed link)
 //
 // Every response carries the site's security headers; pages use the site's
-// own layouts through build.Shell.
+// own layouts through package theme. Open builds the handler from the
+// environment; New from explicit dependencies (tests).
 package api
 
 import (
@@ -31,17 +32,17 @@ import (
 	"github.com/gorilla/schema"
 
 	"github.com/cassidine/site/internal/booking"
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // Deps are what the handler needs; tests pass their own.
 type Deps struct {
 	Store       store.Store
-	Shell       *build.Shell // the site's settings, layouts, assets and quiz
+	Theme       *theme.Theme // the site's settings, layouts, assets and quiz
 	Mail        mail.Sender  // nil: emails stay queued in the outbox
 	Secret      []byte       // SITE_SECRET: signs cancel links, hashes client IPs
 	NotifyEmail string       // the consultant's address (default: site.toml email)
@@ -69,8 +70,8 @@ func New(d Deps) http.Handler {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &server{Deps: d, forms: newDecoder(), signer: signer{key: d.Secret}}
-	s.quiz, s.quizVer = d.Shell.Quiz()
-	s.rules = d.Shell.Rules()
+	s.quiz, s.quizVer = d.Theme.Site().Quiz, d.Theme.Site().QuizVer
+	s.rules = d.Theme.Rules()
 	return s.routes()
 }
 
@@ -130,9 +131,9 @@ func (s *server) secure(h http.Handler) http.Handler {
 }
 
 // page renders a page in the site's look with the given status.
-func (s *server) page(w http.ResponseWriter, status int, sp build.ShellPage) {
+func (s *server) page(w http.ResponseWriter, status int, sp theme.PageSpec) {
 	var buf bytes.Buffer
-	if err := s.Shell.Render(&buf, sp); err != nil {
+	if err := s.Theme.Render(&buf, sp); err != nil {
 		// Still answer what happened, in plain text.
 		s.Log.Error("render", "layout", sp.Layout, "err", err)
 		text := sp.Title
@@ -173,7 +174,7 @@ func (s *server) messagePage(w http.ResponseWriter, r *http.Request, status int,
 		writeJSON(w, status, apiError{Error: m.Text})
 		return
 	}
-	s.page(w, status, build.ShellPage{Layout: "message", Title: m.Title, URL: r.URL.Path, Data: m})
+	s.page(w, status, theme.PageSpec{Layout: "message", Title: m.Title, URL: r.URL.Path, Data: m})
 }
 
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -201,7 +202,7 @@ const unavailableText = "We could not save this just now. Nothing was lost on yo
 
 // absURL is a site path as an absolute URL.
 func (s *server) absURL(p string) string {
-	return strings.TrimSuffix(s.Shell.Site().BaseURL, "/") + p
+	return strings.TrimSuffix(s.Theme.Site().BaseURL, "/") + p
 }
 
 // writeCtx is the context of a write: not cancelled when the visitor's

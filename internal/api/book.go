@@ -12,9 +12,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/cassidine/site/internal/booking"
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // Rate limits on booking requests, counted in the store.
@@ -89,7 +89,7 @@ func (s *server) busy(ctx context.Context, from, to time.Time) ([]booking.Busy, 
 
 // newForm returns the booking form with the site's choices.
 func (s *server) newForm(action string) booking.Form {
-	bk := s.Shell.Site().Booking
+	bk := s.Theme.Site().Booking
 	return booking.Form{Action: action, Challenges: bk.Challenges, Sizes: bk.CompanySizes, Zone: s.rules.Location.String(), Errors: map[string]string{}}
 }
 
@@ -149,7 +149,7 @@ func (s *server) bookPage(w http.ResponseWriter, status int, f booking.Form) {
 	if f.Booking != "" {
 		title = "Move your session"
 	}
-	s.page(w, status, build.ShellPage{Layout: "book", Title: title, URL: build.BookURL, Data: f})
+	s.page(w, status, theme.PageSpec{Layout: "book", Title: title, URL: theme.BookURL, Data: f})
 }
 
 // handleBook books a consultation: checks, one transaction for the booking

@@ -35,13 +35,13 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/cassidine/site/internal/api"
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/mail/mailpittest"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
 	"github.com/cassidine/site/internal/store/storetest"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // ---------------------------------------------------------------------------
@@ -150,24 +150,10 @@ func (c *bkClock) Set(t time.Time) {
 // ---------------------------------------------------------------------------
 // The fixture.
 
-var bkTitles = map[string]string{
-	"/":                                   "Cassidine",
-	"/articles/what-is-a-fractional-coo/": "What Is a Fractional COO?",
-	"/services/":                          "Services",
-	"/book/":                              "Book a Complimentary Advisory Session",
-	"/quiz/":                              "Is your organization built to deliver?",
-	"/privacy/":                           "Privacy",
-}
-
-// bkShell is the site's real look, loaded once: a Shell serves any number
+// bkTheme is the site's real look, loaded once: a Theme serves any number
 // of handlers and requests.
-var bkShell = sync.OnceValues(func() (*build.Shell, error) {
-	return api.NewShell(api.Sources{
-		Content: os.DirFS("../../content"),
-		Layouts: os.DirFS("../../layouts"),
-		Static:  os.DirFS("../../static"),
-		Titles:  bkTitles,
-	})
+var bkTheme = sync.OnceValues(func() (*theme.Theme, error) {
+	return theme.Load(theme.FromRoot(os.DirFS("../..")), "")
 })
 
 // bkFixture is the handler over the real site, a real store, a
@@ -204,9 +190,9 @@ func bkQuiet(s *bkSetup) { s.quiet = true }
 
 func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 	t.Helper()
-	sh, err := bkShell()
+	sh, err := bkTheme()
 	if err != nil {
-		t.Fatalf("NewShell over the real site: %v", err)
+		t.Fatalf("theme.Load over the real site: %v", err)
 	}
 	if sh.Rules() == nil {
 		t.Fatal("content/site.toml has no [booking] table: the site takes no bookings")
@@ -216,7 +202,7 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 		o(&s)
 	}
 	f := &bkFixture{clock: &bkClock{now: bkMonday}, mailDir: filepath.Join(t.TempDir(), "mail")}
-	f.quiz, f.quizVer = sh.Quiz()
+	f.quiz, f.quizVer = sh.Site().Quiz, sh.Site().QuizVer
 	f.st = s.st
 	if f.st == nil {
 		f.path = filepath.Join(t.TempDir(), "site.db")
@@ -236,7 +222,7 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 		log = slog.New(slog.NewTextHandler(bkLogWriter{t}, nil))
 	}
 	f.h = api.New(api.Deps{
-		Store: f.st, Shell: sh, Mail: f.sender, Secret: []byte(bkSecret),
+		Store: f.st, Theme: sh, Mail: f.sender, Secret: []byte(bkSecret),
 		NotifyEmail: bkNotify, MailFrom: bkMailFrom, Now: f.clock.Now, Log: log,
 	})
 	return f

@@ -18,47 +18,32 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/cassidine/site/internal/api"
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // testNow is the handler's clock in every test, so stored times are exact.
 var testNow = time.Date(2026, 11, 20, 14, 30, 0, 0, time.UTC)
-
-// testTitles are the titles of the pages the quiz's bands recommend, as
-// the build's pages.json would carry them.
-var testTitles = map[string]string{
-	"/":                                   "Cassidine",
-	"/articles/what-is-a-fractional-coo/": "What Is a Fractional COO?",
-	"/services/":                          "Services",
-	"/book/":                              "Book a Complimentary Advisory Session",
-	"/quiz/":                              "Is your organization built to deliver?",
-}
 
 // fixture is a handler over the real site files and a real SQLite store.
 type fixture struct {
 	h     http.Handler
 	store store.Store
 	path  string // the SQLite file
-	shell *build.Shell
+	theme *theme.Theme
 	quiz  *quiz.Quiz
 	ver   string // the quiz version the handler expects in "v"
 }
 
-// newShell loads the site's real content, layouts and static files.
-func newShell(t testing.TB) *build.Shell {
+// newTheme loads the site's real content, layouts and static files.
+func newTheme(t testing.TB) *theme.Theme {
 	t.Helper()
-	sh, err := api.NewShell(api.Sources{
-		Content: os.DirFS("../../content"),
-		Layouts: os.DirFS("../../layouts"),
-		Static:  os.DirFS("../../static"),
-		Titles:  testTitles,
-	})
+	th, err := theme.Load(theme.FromRoot(os.DirFS("../..")), "")
 	if err != nil {
-		t.Fatalf("NewShell: %v", err)
+		t.Fatalf("theme.Load: %v", err)
 	}
-	return sh
+	return th
 }
 
 // newStore opens a fresh SQLite store in a temporary folder, closed when
@@ -101,13 +86,13 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureWith returns the handler over the real site and st.
 func newFixtureWith(t testing.TB, st store.Store, log *slog.Logger) *fixture {
 	t.Helper()
-	sh := newShell(t)
-	q, ver := sh.Quiz()
+	th := newTheme(t)
+	q, ver := th.Site().Quiz, th.Site().QuizVer
 	if q == nil {
 		t.Fatal("the site has no quiz: content/quiz.toml did not load")
 	}
-	h := api.New(api.Deps{Store: st, Shell: sh, Now: func() time.Time { return testNow }, Log: log})
-	return &fixture{h: h, store: st, shell: sh, quiz: q, ver: ver}
+	h := api.New(api.Deps{Store: st, Theme: th, Now: func() time.Time { return testNow }, Log: log})
+	return &fixture{h: h, store: st, theme: th, quiz: q, ver: ver}
 }
 
 // do sends r through the handler and returns the recorded response with

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/cassidine/site/internal/booking"
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // BookedView is what the booking's own pages show (.Data).
@@ -52,7 +52,7 @@ func (s *server) bookedView(b *store.Booking, tok string) BookedView {
 }
 
 func (s *server) bookedPage(w http.ResponseWriter, status int, title string, v BookedView) {
-	s.page(w, status, build.ShellPage{Layout: "booked", Title: title, URL: "/api/book/done", Data: v})
+	s.page(w, status, theme.PageSpec{Layout: "booked", Title: title, URL: "/api/book/done", Data: v})
 }
 
 // handleDone is the thank-you page after booking or moving.

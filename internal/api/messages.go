@@ -21,7 +21,7 @@ import (
 // quizSummary: this runs inside the store's transaction, where it must not
 // call the store.
 func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText string) ([]store.OutboxMessage, error) {
-	site := s.Shell.Site()
+	site := s.Theme.Site()
 	local := b.Start.In(s.rules.Location)
 	when := local.Format("Monday, January 2 at 3:04 PM MST")
 	times := []string{fmt.Sprintf("%s (%s)", when, s.rules.Location), "UTC: " + b.Start.UTC().Format("Monday, January 2 at 15:04")}
@@ -126,12 +126,12 @@ func (s *server) notifyEmail() string {
 	if s.NotifyEmail != "" {
 		return s.NotifyEmail
 	}
-	return s.Shell.Site().Email
+	return s.Theme.Site().Email
 }
 
 func (s *server) mailFrom() string {
 	if s.MailFrom != "" {
 		return s.MailFrom
 	}
-	return s.Shell.Site().Title + " <" + s.Shell.Site().Email + ">"
+	return s.Theme.Site().Title + " <" + s.Theme.Site().Email + ">"
 }

@@ -11,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // quizForm is the quiz form as posted: one answer per statement, in the
@@ -111,7 +111,7 @@ func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
 	view := s.resultView(rec.ID, res)
 	if wantsJSON(r) {
 		var frag bytes.Buffer
-		if err := s.Shell.RenderPartial(&frag, "partials/quiz-result.html", view); err != nil {
+		if err := s.Theme.RenderPartial(&frag, "partials/quiz-result.html", view); err != nil {
 			s.Log.Error("render result", "err", err)
 			s.internalError(w, r)
 			return
@@ -133,7 +133,7 @@ func (s *server) quizFormAgain(w http.ResponseWriter, r *http.Request, status in
 		writeJSON(w, status, apiError{Error: msg, Fields: form.Errors})
 		return
 	}
-	s.page(w, status, build.ShellPage{Layout: "quiz", Title: s.quiz.Title, URL: build.QuizURL, Data: form})
+	s.page(w, status, theme.PageSpec{Layout: "quiz", Title: s.quiz.Title, URL: theme.QuizURL, Data: form})
 }
 
 // fakeSuccess answers a bot as if its form had worked.
@@ -142,7 +142,7 @@ func (s *server) fakeSuccess(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		return
 	}
-	s.page(w, http.StatusOK, build.ShellPage{Layout: "message", Title: "Thank you", URL: r.URL.Path,
+	s.page(w, http.StatusOK, theme.PageSpec{Layout: "message", Title: "Thank you", URL: r.URL.Path,
 		Data: message{Title: "Thank you", Text: "Your answers were received.", Link: "/", Label: "Go to the home page"}})
 }
 
@@ -190,7 +190,7 @@ func (s *server) handleQuizResult(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) resultPage(w http.ResponseWriter, status int, v ResultView) {
-	s.page(w, status, build.ShellPage{Layout: "quiz-result", Title: "Your readiness result: " + v.Result.Band.Headline,
+	s.page(w, status, theme.PageSpec{Layout: "quiz-result", Title: "Your readiness result: " + v.Result.Band.Headline,
 		Description: "A readiness result for the operational readiness quiz.", URL: resultPath(v.ID), Data: v})
 }
 
@@ -301,7 +301,7 @@ func (s *server) queueResultEmail(ctx context.Context, id, to string, res quiz.R
 		b.WriteString(d.Name)
 	}
 	fmt.Fprintf(&b, ".\n\nThe full result, with advice for each area: %s\n", s.absURL(resultPath(id)))
-	fmt.Fprintf(&b, "Talk it through in a complimentary advisory session: %s\n\n%s\n", s.absURL("/api/book?result="+id), s.Shell.Site().Title)
+	fmt.Fprintf(&b, "Talk it through in a complimentary advisory session: %s\n\n%s\n", s.absURL("/api/book?result="+id), s.Theme.Site().Title)
 	m := mail.Message{From: s.mailFrom(), To: to, ReplyTo: s.notifyEmail(), Subject: "Your readiness result: " + res.Band.Headline, Text: b.String()}
 	data, err := m.Encode()
 	if err != nil {

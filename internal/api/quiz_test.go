@@ -235,7 +235,7 @@ func (f *fixture) wantResultPage(t testing.TB, body, id string) {
 		}
 	}
 	wantBookLink(t, book, id)
-	perma := strings.TrimSuffix(f.shell.Site().BaseURL, "/") + "/quiz/result/" + id + "/"
+	perma := strings.TrimSuffix(f.theme.Site().BaseURL, "/") + "/quiz/result/" + id + "/"
 	if find(doc, tag("a", "href", perma)) == nil {
 		t.Errorf("no permalink to %s", perma)
 	}

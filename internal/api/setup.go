@@ -6,47 +6,62 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
-	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
-// Sources are the site's files the function reads: the content folder
-// (site.toml, quiz.toml), layouts and static, and the pages' titles.
-type Sources struct {
-	Content, Layouts, Static fs.FS
-	Titles                   map[string]string
-	BaseURL                  string // overrides site.toml's, as site build -baseurl does
+// Options say how Open builds the function. cmd/api (on Netlify), site
+// serve and the load tests all build it through Open.
+type Options struct {
+	// Getenv reads the environment (os.Getenv in the binaries): the store,
+	// SITE_SECRET, SMTP_URL, MAIL_FROM, NOTIFY_EMAIL, URL, DATA_DIR. The
+	// README's table says what each does.
+	Getenv func(string) string
+	// Sources is the site: theme.FromRoot(site.FS), embedded, on Netlify;
+	// the working tree in site serve.
+	Sources theme.Sources
+	// BaseURL replaces site.toml's baseURL (site serve's own address).
+	// Empty: Netlify's URL, if set, else site.toml's.
+	BaseURL string
+	// Local allows the local defaults: a SQLite file and .eml files under
+	// DATA_DIR, and a secret made once and kept there. Without it (the
+	// function on Netlify) Open refuses to start without Postgres and
+	// SITE_SECRET, and without SMTP_URL keeps emails queued in the store.
+	Local bool
+	// QueueMail keeps every email queued in the outbox (load tests).
+	QueueMail bool
+	Log       *slog.Logger // default: discard
 }
 
-// Setup opens the store named by the environment and returns the handler
-// and a function that closes the store. In Lambda (on Netlify) it refuses
-// SQLite, whose file would vanish with the function's disk and lose every
-// booking and lead, unless ALLOW_EPHEMERAL_SQLITE=1 says that is intended.
-func Setup(ctx context.Context, getenv func(string) string, src Sources, log *slog.Logger) (http.Handler, func() error, error) {
-	if src.BaseURL == "" {
-		// Netlify's address of this deploy, so links in pages and emails
-		// point where the visitor is (production or a deploy preview).
-		src.BaseURL = getenv("URL")
+// Function is the function's handler over the store it opened. Its theme
+// can be reloaded while it serves (site serve, after an edit).
+type Function struct {
+	deps Deps
+	h    atomic.Pointer[http.Handler]
+	desc string
+}
+
+// Open checks the settings, loads the theme, opens the store and the mail
+// sender, and returns the function. Settings are checked before anything is
+// opened or written, with messages that name the variable to set.
+func Open(ctx context.Context, o Options) (*Function, error) {
+	getenv, log := o.Getenv, o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	// The settings come first: refuse before connecting anywhere or
-	// writing a file, with a message that names the variable.
-	inLambda := getenv("AWS_LAMBDA_FUNCTION_NAME") != ""
-	if inLambda && !store.UsesPostgres(getenv) && getenv("ALLOW_EPHEMERAL_SQLITE") != "1" {
-		return nil, nil, errors.New("api: refusing to start: no DATABASE_URL (or NETLIFY_DB_URL) is set, and SQLite on a function's temporary disk would lose every booking and lead; set DATABASE_URL to a Postgres database")
+	loc := store.Locate(getenv)
+	if !o.Local && loc.Kind != store.KindPostgres && getenv("ALLOW_EPHEMERAL_SQLITE") != "1" {
+		return nil, errors.New("api: refusing to start: no DATABASE_URL (or NETLIFY_DB_URL) is set, and SQLite on a function's temporary disk would lose every booking and lead; set DATABASE_URL to a Postgres database")
 	}
-	secret, err := Secret(getenv, inLambda)
-	if err != nil {
-		return nil, nil, err
-	}
-	if inLambda && getenv("DATA_DIR") == "" {
+	if !o.Local && getenv("DATA_DIR") == "" {
 		// A function's own folder is read-only; its one writable disk is
 		// the temporary one (where ALLOW_EPHEMERAL_SQLITE puts SQLite).
 		env := getenv
@@ -56,56 +71,90 @@ func Setup(ctx context.Context, getenv func(string) string, src Sources, log *sl
 			}
 			return env(k)
 		}
+		loc = store.Locate(getenv)
 	}
-	shell, err := NewShell(src)
+	secret, err := Secret(getenv, o.Local)
 	if err != nil {
-		return nil, nil, err
-	}
-	st, err := store.Open(ctx, getenv)
-	if err != nil {
-		return nil, nil, fmt.Errorf("api: opening the store: %w", err)
+		return nil, err
 	}
 	var sender mail.Sender
-	if inLambda && getenv("SMTP_URL") == "" {
+	mailDesc := "none: emails stay queued in the outbox"
+	switch {
+	case o.QueueMail:
+	case !o.Local && getenv("SMTP_URL") == "":
 		// Files on a function's disk would vanish: keep the emails queued in
 		// the store instead, for SMTP_URL to be set or site leads send.
 		log.Warn("SMTP_URL is not set: emails stay queued in the outbox until it is (or site leads send)")
-	} else {
-		var desc string
-		sender, desc, err = mail.NewSender(getenv, DataDir(getenv))
-		if err != nil {
-			st.Close()
-			return nil, nil, fmt.Errorf("api: %w", err)
+	default:
+		if sender, mailDesc, err = mail.NewSender(getenv, store.DataDir(getenv)); err != nil {
+			return nil, fmt.Errorf("api: %w", err)
 		}
-		log.Info("mail", "sender", desc)
 	}
-	h := New(Deps{Store: st, Shell: shell, Mail: sender, Secret: secret, NotifyEmail: getenv("NOTIFY_EMAIL"), MailFrom: getenv("MAIL_FROM"), Now: time.Now, Log: log})
-	return h, st.Close, nil
+	baseURL := o.BaseURL
+	if baseURL == "" {
+		// Netlify's address of this deploy, so links in pages and emails
+		// point where the visitor is.
+		baseURL = getenv("URL")
+	}
+	th, err := theme.Load(o.Sources, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	st, err := loc.Open(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("api: opening the store (%s): %w", loc, err)
+	}
+	f := &Function{
+		deps: Deps{Store: st, Theme: th, Mail: sender, Secret: secret, NotifyEmail: getenv("NOTIFY_EMAIL"), MailFrom: getenv("MAIL_FROM"), Now: time.Now, Log: log},
+		desc: fmt.Sprintf("store %s, mail %s", loc, mailDesc),
+	}
+	f.setTheme(th)
+	log.Info("function", "store", loc.String(), "mail", mailDesc)
+	return f, nil
 }
 
-// DataDir is the local data folder: DATA_DIR, default .data.
-func DataDir(getenv func(string) string) string {
-	if d := getenv("DATA_DIR"); d != "" {
-		return d
-	}
-	return store.DefaultDataDir
+func (f *Function) setTheme(th *theme.Theme) {
+	d := f.deps
+	d.Theme = th
+	h := New(d)
+	f.h.Store(&h)
 }
+
+// ServeHTTP serves a request with the current theme.
+func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*f.h.Load()).ServeHTTP(w, r) }
+
+// Reload loads the theme again from src, keeping the store and mail; on
+// error the previous theme stays.
+func (f *Function) Reload(src theme.Sources, baseURL string) error {
+	th, err := theme.Load(src, baseURL)
+	if err != nil {
+		return err
+	}
+	f.setTheme(th)
+	return nil
+}
+
+// String describes the store and mail, without credentials.
+func (f *Function) String() string { return f.desc }
+
+// Close closes the store.
+func (f *Function) Close() error { return f.deps.Store.Close() }
 
 // Secret returns SITE_SECRET, which signs cancel links and hashes client
-// addresses. Locally a random one is kept in the data folder; in Lambda it
-// is required, since a secret made per cold start would break every link
-// already sent.
-func Secret(getenv func(string) string, inLambda bool) ([]byte, error) {
+// addresses. Locally a random one is made once and kept in the data
+// folder; elsewhere it is required, since a secret made per cold start
+// would break every link already sent.
+func Secret(getenv func(string) string, local bool) ([]byte, error) {
 	if s := getenv("SITE_SECRET"); s != "" {
 		if len(s) < 32 {
 			return nil, errors.New("api: SITE_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)")
 		}
 		return []byte(s), nil
 	}
-	if inLambda {
+	if !local {
 		return nil, errors.New("api: refusing to start: SITE_SECRET is not set; without it, links to cancel or move a booking would stop working (set it to 32+ random characters, e.g. openssl rand -hex 32)")
 	}
-	path := filepath.Join(DataDir(getenv), "site-secret")
+	path := filepath.Join(store.DataDir(getenv), "site-secret")
 	if data, err := os.ReadFile(path); err == nil && len(data) >= 32 {
 		return data, nil
 	}
@@ -119,9 +168,4 @@ func Secret(getenv func(string) string, inLambda bool) ([]byte, error) {
 		return nil, fmt.Errorf("api: keeping a local SITE_SECRET: %w", err)
 	}
 	return key, nil
-}
-
-// NewShell loads the site's look for the function's pages.
-func NewShell(src Sources) (*build.Shell, error) {
-	return build.NewShell(build.Options{Content: src.Content, Layouts: src.Layouts, Static: src.Static, BaseURL: src.BaseURL}, src.Titles)
 }

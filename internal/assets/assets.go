@@ -4,8 +4,6 @@ package assets
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -20,6 +18,8 @@ import (
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
+
+	"github.com/cassidine/site/internal/theme"
 )
 
 // Media types of the outputs the minifier handles.
@@ -83,13 +83,6 @@ type Set struct {
 	urls  map[string]string // source path ("css/site.css") → URL
 }
 
-// Fingerprinted reports whether a static file is fingerprinted: CSS and
-// JavaScript, which templates reference through Set.URL.
-func Fingerprinted(name string) bool {
-	ext := path.Ext(name)
-	return ext == ".css" || ext == ".js"
-}
-
 // Load reads every file of static, minifies text formats, and gives CSS
 // and JS a content hash in their name under /assets/.
 func Load(static fs.FS, m *minify.M) (*Set, error) {
@@ -105,40 +98,24 @@ func Load(static fs.FS, m *minify.M) (*Set, error) {
 		if err != nil {
 			return err
 		}
+		out := p
+		if theme.Fingerprinted(p) {
+			// Named by the source's hash, as the function names them.
+			out = theme.AssetPath(p, data)
+			s.urls[p] = "/" + out
+		}
 		if mt := TypeByExt(path.Ext(p)); mt != "" {
-			var out bytes.Buffer
-			if err := m.Minify(mt, &out, bytes.NewReader(data)); err != nil {
+			var min bytes.Buffer
+			if err := m.Minify(mt, &min, bytes.NewReader(data)); err != nil {
 				return fmt.Errorf("static/%s: minify: %w", p, err)
 			}
-			data = out.Bytes()
-		}
-		out := p
-		if Fingerprinted(p) {
-			out = "assets/" + Fingerprint(path.Base(p), data)
-			s.urls[p] = "/" + out
+			data = min.Bytes()
 		}
 		s.Files = append(s.Files, File{Path: out, Data: data})
 		return nil
 	})
 	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
 	return s, err
-}
-
-// Fingerprint inserts a hash of data into name: "site.css" → "site.3f2a9c1e0b.css".
-func Fingerprint(name string, data []byte) string {
-	sum := sha256.Sum256(data)
-	ext := path.Ext(name)
-	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-}
-
-// URL returns the fingerprinted URL of a static CSS or JS file, given by
-// its path under static/ ("css/site.css").
-func (s *Set) URL(name string) (string, error) {
-	u, ok := s.urls[strings.TrimPrefix(name, "/")]
-	if !ok {
-		return "", fmt.Errorf("asset %q not found: fingerprinted assets are the .css and .js files under static/", name)
-	}
-	return u, nil
 }
 
 // URLs maps each fingerprinted source path ("css/site.css") to its URL.

@@ -1,25 +1,14 @@
 package assets
 
 import (
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
-)
 
-func TestFingerprint(t *testing.T) {
-	a := Fingerprint("site.css", []byte("body{}"))
-	b := Fingerprint("site.css", []byte("body{color:red}"))
-	if !regexp.MustCompile(`^site\.[0-9a-f]{10}\.css$`).MatchString(a) {
-		t.Errorf("got %q, want site.<10 hex>.css", a)
-	}
-	if a == b {
-		t.Errorf("different content got the same name %q", a)
-	}
-	if again := Fingerprint("site.css", []byte("body{}")); again != a {
-		t.Errorf("got %q then %q for the same content", a, again)
-	}
-}
+	"github.com/cassidine/site/internal/theme"
+)
 
 func TestLoad(t *testing.T) {
 	static := fstest.MapFS{
@@ -33,14 +22,21 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	css, err := s.URL("css/site.css")
-	if err != nil || !regexp.MustCompile(`^/assets/site\.[0-9a-f]{10}\.css$`).MatchString(css) {
-		t.Fatalf("URL(css/site.css) = %q, %v; want /assets/site.<hash>.css", css, err)
+	urls, err := theme.AssetURLs(static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(urls, s.URLs()) {
+		t.Errorf("Load's URLs %v differ from the theme's %v: the function would link missing files", s.URLs(), urls)
+	}
+	css := s.URLs()["css/site.css"]
+	if !regexp.MustCompile(`^/assets/site\.[0-9a-f]{10}\.css$`).MatchString(css) {
+		t.Fatalf("URL of css/site.css = %q; want /assets/site.<hash>.css", css)
 	}
 	if got, _ := s.Data(css); string(got) != "body{color:red}" {
 		t.Errorf("css: got %q, want it minified to body{color:red}", got)
 	}
-	js, _ := s.URL("/js/quiz.js")
+	js := s.URLs()["js/quiz.js"]
 	if got, _ := s.Data(js); strings.Contains(string(got), "\n") || len(got) == 0 {
 		t.Errorf("js: got %q, want it minified", got)
 	}
@@ -52,9 +48,6 @@ func TestLoad(t *testing.T) {
 	}
 	if s.Has("/.DS_Store") || s.Has("/css/site.css") {
 		t.Error("dot files and unfingerprinted CSS must not be written")
-	}
-	if _, err := s.URL("css/nosuch.css"); err == nil {
-		t.Error("URL of a missing asset: got no error")
 	}
 	if len(s.Files) != 4 {
 		t.Errorf("got %d files, want 4", len(s.Files))

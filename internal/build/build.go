@@ -23,6 +23,7 @@ import (
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // Options says what to build and where.
@@ -126,6 +127,12 @@ func Check(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
+// Sources are o's folders, as package theme reads them.
+func (o Options) Sources() theme.Sources {
+	return theme.Sources{Content: o.Content, ContentDir: o.ContentDir, Layouts: o.Layouts, LayoutsDir: o.LayoutsDir,
+		Static: o.Static, StaticDir: o.StaticDir, Defaults: o.Defaults, DefaultsDir: o.DefaultsDir}
+}
+
 func (o Options) withDefaults() Options {
 	o.ContentDir = cmp.Or(o.ContentDir, "content")
 	o.LayoutsDir = cmp.Or(o.LayoutsDir, "layouts")
@@ -182,24 +189,26 @@ type builder struct {
 	o         Options
 	site      *Site
 	min       *minify.M
-	layouts   *layouts
+	layouts   *theme.Layouts
 	layoutErr error
 	assets    *assets.Set
 	assetErr  error
-	sources   map[string]source // content file (relative path) → parsed page
-	pages     []*Page           // every content page that is published, in file order
-	section   *Page             // content/articles/_index.md, if any
-	skipped   map[string]string // URL → why it is left out ("a draft", ...)
-	broken    map[string]*Page  // URL → page whose own errors were reported
-	scheduled []time.Time       // dates of articles left out as future-dated
-	quiz      *quiz.Quiz        // content/quiz.toml, if the site has one
+	sources   map[string]source       // content file (relative path) → parsed page
+	docs      map[*Page]*markdown.Doc // the rendered markdown of each page in sources
+	pages     []*Page                 // every content page that is published, in file order
+	section   *Page                   // content/articles/_index.md, if any
+	skipped   map[string]string       // URL → why it is left out ("a draft", ...)
+	broken    map[string]*Page        // URL → page whose own errors were reported
+	scheduled []time.Time             // dates of articles left out as future-dated
+	quiz      *quiz.Quiz              // content/quiz.toml, if the site has one
 	quizErr   error
 	quizVer   string
 }
 
 // source is one content file as last read.
 type source struct {
-	page *Page // nil when unreadable
+	page *Page         // nil when unreadable
+	doc  *markdown.Doc // nil when not rendered (left out, or with errors)
 	err  error
 }
 
@@ -233,46 +242,19 @@ func (b *builder) load(ctx context.Context) error {
 	return b.validate()
 }
 
-// loadSettings reads site.toml (or the defaults' copy).
+// loadSettings reads site.toml (or the defaults' copy) and the quiz.
 func (b *builder) loadSettings() error {
-	siteFile := path.Join(b.o.ContentDir, content.SiteFile)
-	src, err := fs.ReadFile(b.o.Content, content.SiteFile)
-	if errors.Is(err, fs.ErrNotExist) && b.o.Defaults != nil {
-		siteFile = path.Join(b.o.DefaultsDir, content.SiteFile)
-		src, err = fs.ReadFile(b.o.Defaults, content.SiteFile)
-	}
-	if err != nil {
-		return content.Errorf(siteFile, 0, "missing: the site's settings (title, baseURL, ...) live here")
-	}
-	settings, err := content.ParseSite(siteFile, src)
+	settings, err := theme.LoadSettings(b.o.Sources(), b.o.BaseURL)
 	if err != nil {
 		return err
 	}
-	if b.o.BaseURL != "" {
-		settings.BaseURL = strings.TrimSuffix(b.o.BaseURL, "/") + "/"
-	}
 	b.site = &Site{Site: settings, Now: b.o.Now, Dev: b.o.Dev}
-	b.loadQuiz()
-	return nil
-}
-
-// loadQuiz reads content/quiz.toml, if there is one.
-func (b *builder) loadQuiz() {
-	b.quiz, b.quizErr, b.quizVer = nil, nil, ""
 	// Unlike site.toml, the quiz is content: a -content folder without one
-	// builds without a quiz (its advice links to that folder's pages).
-	file := path.Join(b.o.ContentDir, quiz.File)
-	src, err := fs.ReadFile(b.o.Content, quiz.File)
-	if errors.Is(err, fs.ErrNotExist) {
-		return
-	}
-	if err != nil {
-		b.quizErr = content.Errorf(file, 0, "%v", err)
-		return
-	}
-	b.quiz, b.quizErr = quiz.Parse(file, src)
-	b.quizVer = quiz.Version(src)
-	b.site.Quiz = b.quiz
+	// builds without a quiz (its advice links to that folder's pages). Its
+	// problems are reported with the build's others.
+	b.quiz, b.quizVer, b.quizErr = theme.LoadQuiz(b.o.Sources())
+	b.site.Quiz, b.site.QuizVer = b.quiz, b.quizVer
+	return nil
 }
 
 func (b *builder) loadAssets() {
@@ -280,7 +262,7 @@ func (b *builder) loadAssets() {
 }
 
 func (b *builder) loadLayouts() {
-	b.layouts, b.layoutErr = loadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site.funcs)
+	b.layouts, b.layoutErr = theme.LoadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site)
 }
 
 // validate sorts the published pages and runs every check, collecting
@@ -295,7 +277,9 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	errs.Add(b.classify())
 	errs.Add(b.assetErr)
 	errs.Add(b.layoutErr)
-	b.site.assets = b.assets
+	if b.assets != nil {
+		b.site.AssetURLs = b.assets.URLs()
+	}
 	b.organize()
 	errs.Add(b.checkURLs())
 	if b.layoutErr == nil {
@@ -332,7 +316,7 @@ func (b *builder) loadPages(ctx context.Context) error {
 		wg.Go(func() {
 			md := markdown.New()
 			for i := range work {
-				srcs[i].page, srcs[i].err = b.loadPage(md, files[i])
+				srcs[i] = b.loadPage(md, files[i])
 			}
 		})
 	}
@@ -359,6 +343,7 @@ func (b *builder) loadPages(ctx context.Context) error {
 func (b *builder) classify() error {
 	b.pages, b.section = nil, nil
 	b.skipped, b.broken, b.scheduled = map[string]string{}, map[string]*Page{}, nil
+	b.docs = make(map[*Page]*markdown.Doc, len(b.sources))
 	files := make([]string, 0, len(b.sources))
 	for f := range b.sources {
 		files = append(files, f)
@@ -369,6 +354,9 @@ func (b *builder) classify() error {
 		src := b.sources[f]
 		p := src.page
 		all.Add(src.err)
+		if src.doc != nil {
+			b.docs[p] = src.doc
+		}
 		switch {
 		case p == nil:
 		case src.err != nil:
@@ -387,27 +375,28 @@ func (b *builder) classify() error {
 	return all.Err()
 }
 
-func (b *builder) loadPage(md *markdown.Renderer, rel string) (*Page, error) {
+func (b *builder) loadPage(md *markdown.Renderer, rel string) source {
 	file := path.Join(b.o.ContentDir, rel)
 	src, err := fs.ReadFile(b.o.Content, rel)
 	if err != nil {
-		return nil, content.Errorf(file, 0, "%w", err)
+		return source{err: content.Errorf(file, 0, "%w", err)}
 	}
 	cp, err := content.Parse(file, rel, src, b.site.Location)
-	p := &Page{Page: cp, Permalink: b.site.absURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
+	p := &Page{Page: cp, Permalink: b.site.AbsURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
 	if err != nil || b.leftOut(p) != "" {
-		return p, err // not rendered: kept only to check and explain links to it
+		return source{page: p, err: err} // not rendered: kept only to check and explain links to it
 	}
 	doc, err := md.Render(cp.Body)
 	if err != nil {
-		return nil, content.Errorf(file, cp.BodyLine, "markdown: %v", err)
+		return source{err: content.Errorf(file, cp.BodyLine, "markdown: %v", err)}
 	}
-	p.doc = doc
 	p.Content = htmlOf(doc.HTML)
-	p.TOC = doc.TOC()
+	for _, h := range doc.TOC() {
+		p.TOC = append(p.TOC, theme.Heading(h))
+	}
 	p.ReadingTime = doc.ReadingTime()
 	p.WordCount = doc.Words
-	return p, nil
+	return source{page: p, doc: doc}
 }
 
 // leftOut says why a page is not published in this build, or "".
@@ -443,7 +432,7 @@ func (b *builder) organize() {
 			slug := content.Slugify(name)
 			t := tags[slug]
 			if t == nil {
-				t = &Tag{Name: name, Slug: slug, URL: tagURL(name)}
+				t = &Tag{Name: name, Slug: slug, URL: theme.TagURL(name)}
 				tags[slug] = t
 				s.Tags = append(s.Tags, t)
 			}
@@ -453,16 +442,11 @@ func (b *builder) organize() {
 		}
 	}
 	slices.SortFunc(s.Tags, func(a, b *Tag) int { return strings.Compare(a.Slug, b.Slug) })
-	s.titles = make(map[string]string, len(b.pages)+1)
+	s.Titles = make(map[string]string, len(b.pages)+2)
 	for _, p := range b.pages {
-		s.titles[p.URL] = p.Title
+		s.Titles[p.URL] = p.Title
 	}
-	if b.quiz != nil {
-		s.titles[QuizURL] = b.quiz.Title
-	}
-	if s.Booking != nil {
-		s.titles[BookURL] = "Book a Complimentary Advisory Session"
-	}
+	theme.AddGeneratedTitles(s.Titles, s)
 }
 
 // checkURLs reports two sources claiming one URL, including aliases.
@@ -508,7 +492,7 @@ func (b *builder) layoutFor(p *Page) string {
 	case content.KindSection, content.KindList:
 		return "list"
 	case content.KindTag:
-		if _, ok := b.layouts.lookup("tag"); ok {
+		if b.layouts.Has("tag") {
 			return "tag"
 		}
 		return "list"
@@ -525,16 +509,16 @@ func (b *builder) checkLayouts() error {
 	var errs content.ErrorList
 	for _, p := range b.pages {
 		name := b.layoutFor(p)
-		if _, ok := b.layouts.lookup(name); !ok {
+		if !b.layouts.Has(name) {
 			line := 0
 			if p.Layout != "" {
 				line = p.KeyLine("layout")
 			}
-			errs.Add(content.Errorf(p.File, line, "unknown layout %q: no %s/%s.html (layouts: %s)", name, b.o.LayoutsDir, name, b.layouts.names()))
+			errs.Add(content.Errorf(p.File, line, "unknown layout %q: no %s/%s.html (layouts: %s)", name, b.o.LayoutsDir, name, b.layouts.Names()))
 		}
 	}
 	for _, name := range []string{"list", "tags", "404"} {
-		if _, ok := b.layouts.lookup(name); !ok {
+		if !b.layouts.Has(name) {
 			errs.Add(content.Errorf(path.Join(b.o.LayoutsDir, name+".html"), 0, "missing: needed for the generated %s page", name))
 		}
 	}
@@ -561,13 +545,12 @@ func outputPath(u string) string {
 // execute renders a page through its layout, minified.
 func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List, extra any) ([]byte, error) {
 	name := b.layoutFor(p)
-	t, ok := b.layouts.lookup(name)
-	if !ok {
+	if !b.layouts.Has(name) {
 		return nil, content.Errorf(p.File, 0, "unknown layout %q", name)
 	}
 	buf.Reset()
-	if err := t.ExecuteTemplate(buf, BaseLayout, data{Site: b.site, Page: p, List: list, Data: extra}); err != nil {
-		return nil, templateError(b.o.LayoutsDir, err)
+	if err := b.layouts.Execute(buf, name, theme.Data{Site: b.site, Page: p, List: list, Data: extra}); err != nil {
+		return nil, err
 	}
 	return b.minify(assets.HTML, buf.Bytes())
 }

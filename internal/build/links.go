@@ -54,7 +54,7 @@ func (b *builder) targets() map[string]target {
 	for _, f := range []string{"/404.html", "/feed.xml", "/feed.json", "/sitemap.xml", "/robots.txt"} {
 		t[f] = target{}
 	}
-	for _, f := range s.assets.Files {
+	for _, f := range b.assets.Files {
 		t["/"+f.Path] = target{}
 	}
 	return t
@@ -69,20 +69,20 @@ func (b *builder) checkLinks(targets map[string]target, only map[string]bool) er
 		pages = append(pages[:len(pages):len(pages)], b.section)
 	}
 	// Social images named in settings and front matter must exist too.
-	if img := b.site.Image; img != "" && !strings.Contains(img, "://") && !b.site.assets.Has(img) {
+	if img := b.site.Image; img != "" && !strings.Contains(img, "://") && !b.assets.Has(img) {
 		errs.Add(content.Errorf(b.site.File, content.TOMLKeyLine(b.site.Source, "image"), "image %q: no such file under %s/", img, b.o.StaticDir))
 	}
 	for _, p := range pages {
-		if img := p.Image; img != "" && !strings.Contains(img, "://") && !b.site.assets.Has(img) {
+		if img := p.Image; img != "" && !strings.Contains(img, "://") && !b.assets.Has(img) {
 			errs.Add(content.Errorf(p.File, p.KeyLine("image"), "image %q: no such file under %s/", img, b.o.StaticDir))
 		}
 	}
 	for _, p := range pages {
-		if p.doc == nil || (only != nil && !only[p.URL]) {
+		if b.docs[p] == nil || (only != nil && !only[p.URL]) {
 			continue
 		}
 		base := &url.URL{Path: p.URL}
-		for _, l := range p.doc.Links {
+		for _, l := range b.docs[p].Links {
 			line := p.BodyLine + l.Line - 1
 			what := "link"
 			if l.Image {
@@ -109,7 +109,7 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 		return "" // external: checked by site check -external
 	}
 	if u.Path == "" {
-		if u.Fragment != "" && !from.doc.HasID(u.Fragment) {
+		if u.Fragment != "" && !b.docs[from].HasID(u.Fragment) {
 			return fmt.Sprintf("no heading or footnote with id %q on this page", u.Fragment)
 		}
 		return ""
@@ -134,7 +134,7 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 		}
 		return fmt.Sprintf("no page or file at %s", p)
 	}
-	if u.Fragment != "" && t.page != nil && t.page.doc != nil && !t.page.doc.HasID(u.Fragment) {
+	if u.Fragment != "" && t.page != nil && b.docs[t.page] != nil && !b.docs[t.page].HasID(u.Fragment) {
 		return fmt.Sprintf("%s has no heading or footnote with id %q", p, u.Fragment)
 	}
 	return ""
@@ -153,10 +153,10 @@ func (b *builder) checkStrict() error {
 		if strings.TrimSpace(p.Description) == "" {
 			errs.Add(content.Errorf(p.File, p.KeyLine("description"), "front matter: description is missing; search results and link previews show it"))
 		}
-		if p.doc == nil {
+		if b.docs[p] == nil {
 			continue
 		}
-		for _, l := range p.doc.Links {
+		for _, l := range b.docs[p].Links {
 			if l.Image && strings.TrimSpace(l.Alt) == "" {
 				errs.Add(content.Errorf(p.File, p.BodyLine+l.Line-1, "image %q has no alt text: write ![what it shows](%s)", l.Dest, l.Dest))
 			}
@@ -169,10 +169,10 @@ func (b *builder) checkStrict() error {
 func (b *builder) externalLinks() []ExternalLink {
 	var out []ExternalLink
 	for _, p := range b.pages {
-		if p.doc == nil {
+		if b.docs[p] == nil {
 			continue
 		}
-		for _, l := range p.doc.Links {
+		for _, l := range b.docs[p].Links {
 			if u, err := url.Parse(l.Dest); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 				out = append(out, ExternalLink{URL: l.Dest, File: p.File, Line: p.BodyLine + l.Line - 1})
 			}

@@ -93,7 +93,7 @@ func (b *builder) atom() ([]byte, error) {
 		ID: s.BaseURL, Title: s.Title, Sub: s.Description,
 		Updated: b.updated(list).Format(time.RFC3339),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.absURL("/feed.xml")},
+			{Rel: "self", Type: "application/atom+xml", Href: s.AbsURL("/feed.xml")},
 			{Rel: "alternate", Type: "text/html", Href: s.BaseURL},
 		},
 		Author: atomPerson{Name: b.author()},
@@ -147,7 +147,7 @@ func (b *builder) jsonFeed() ([]byte, error) {
 		Items       []item              `json:"items"`
 	}{
 		Version: "https://jsonfeed.org/version/1.1", Title: s.Title, Home: s.BaseURL,
-		FeedURL: s.absURL("/feed.json"), Description: s.Description, Language: s.LanguageCode,
+		FeedURL: s.AbsURL("/feed.json"), Description: s.Description, Language: s.LanguageCode,
 		Authors: []map[string]string{{"name": b.author()}},
 		Items:   []item{},
 	}
@@ -178,7 +178,7 @@ func (b *builder) sitemap() ([]byte, error) {
 		URLs    []sitemapURL `xml:"url"`
 	}{}
 	add := func(u string, t time.Time) {
-		e := sitemapURL{Loc: s.absURL(u)}
+		e := sitemapURL{Loc: s.AbsURL(u)}
 		if !t.IsZero() {
 			e.Lastmod = t.Format(time.RFC3339)
 		}
@@ -204,7 +204,7 @@ func (b *builder) sitemap() ([]byte, error) {
 }
 
 func (b *builder) robots() []byte {
-	return fmt.Appendf(nil, "User-agent: *\nDisallow: /api/\n\nSitemap: %s\n", b.site.absURL("/sitemap.xml"))
+	return fmt.Appendf(nil, "User-agent: *\nDisallow: /api/\n\nSitemap: %s\n", b.site.AbsURL("/sitemap.xml"))
 }
 
 // redirects renders Netlify's _redirects: each alias to its page (301),

@@ -14,6 +14,7 @@ import (
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/publish"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // job produces one output file.
@@ -81,7 +82,7 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 	}
 	return &Result{
 		Pages:  int(pages.Load()),
-		Assets: len(b.site.assets.Files),
+		Assets: len(b.assets.Files),
 		Files:  int(files.Load()),
 		Site:   b.site,
 	}, nil
@@ -115,7 +116,7 @@ func (b *builder) jobs() []*job {
 	if section == nil {
 		cp := &content.Page{Kind: content.KindSection, File: b.o.ContentDir, Title: "Articles", URL: "/articles/",
 			Description: "Articles from " + s.Title + "."}
-		section = &Page{Page: cp, Permalink: s.absURL(cp.URL)}
+		section = &Page{Page: cp, Permalink: s.AbsURL(cp.URL)}
 	}
 	for _, pl := range b.paginate(section, s.Articles, "/articles/", nil) {
 		page(pl.page, pl.list)
@@ -141,7 +142,7 @@ func (b *builder) jobs() []*job {
 	// The booking page: the form, whose times the page's script (or, without
 	// script, the function) supplies.
 	if bk := s.Booking; bk != nil {
-		bp := b.generated(content.KindPage, "Book a Complimentary Advisory Session", BookURL, "Schedule a complimentary advisory session to identify where execution is breaking down and what it will take to fix it.")
+		bp := b.generated(content.KindPage, theme.BookTitle, BookURL, "Schedule a complimentary advisory session to identify where execution is breaking down and what it will take to fix it.")
 		bp.Layout = "book"
 		addData(groupSite, bp, nil, booking.Form{Action: "/api/book", Static: true, Challenges: bk.Challenges, Sizes: bk.CompanySizes, Zone: bk.TimeZone})
 	}
@@ -162,22 +163,16 @@ func (b *builder) jobs() []*job {
 			return publish.Marshal(publish.Schedule{Built: b.o.Now.UTC().Truncate(time.Second), Scheduled: b.scheduled})
 		}},
 	)
-	for _, f := range s.assets.Files {
+	for _, f := range b.assets.Files {
 		jobs = append(jobs, &job{name: f.Path, group: groupStatic, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
 	}
 	return jobs
 }
 
-// QuizURL is where the quiz page is built.
-const QuizURL = "/quiz/"
-
-// BookURL is where the booking page is built, when site.toml has [booking].
-const BookURL = "/book/"
-
 // generated makes the Page of an output that has no content file.
 func (b *builder) generated(kind content.Kind, title, url, description string) *Page {
 	cp := &content.Page{Kind: kind, File: b.o.LayoutsDir, Title: title, URL: url, Description: description}
-	return &Page{Page: cp, Permalink: b.site.absURL(url)}
+	return &Page{Page: cp, Permalink: b.site.AbsURL(url)}
 }
 
 type listPage struct {
@@ -211,7 +206,7 @@ func (b *builder) paginate(p *Page, articles []*Page, base string, tag *Tag) []l
 			cp := *p.Page
 			cp.URL = url(n)
 			cp.Title = fmt.Sprintf("%s (page %d of %d)", p.Title, n, total)
-			pp = &Page{Page: &cp, Content: p.Content, Permalink: b.site.absURL(cp.URL)}
+			pp = &Page{Page: &cp, Content: p.Content, Permalink: b.site.AbsURL(cp.URL)}
 		}
 		pp.Number = n
 		out = append(out, listPage{page: pp, list: l})

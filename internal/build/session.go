@@ -76,16 +76,6 @@ func (s *Session) File(name string) ([]byte, bool) {
 	return data, ok
 }
 
-// Titles returns the titles of the site's pages by URL, as last built.
-func (s *Session) Titles() map[string]string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.b == nil {
-		return nil
-	}
-	return s.b.site.titles
-}
-
 // Build builds everything from scratch. On error the previous outputs stay.
 func (s *Session) Build(ctx context.Context) (*Update, error) {
 	s.applyMu.Lock()
@@ -275,18 +265,20 @@ func (b *builder) clone() *builder {
 // reloadSource re-reads one content file (absent: deleted) and notes in
 // sel what the change affects.
 func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection) error {
-	old := b.sources[rel].page
-	p, err := b.loadPage(md, rel)
-	if errors.Is(err, fs.ErrNotExist) {
+	prev := b.sources[rel]
+	old := prev.page
+	src := b.loadPage(md, rel)
+	if errors.Is(src.err, fs.ErrNotExist) {
 		delete(b.sources, rel)
 		sel.lists = true
 		return nil
 	}
-	b.sources[rel] = source{page: p, err: err}
+	b.sources[rel] = src
+	p := src.page
 	if p == nil || old == nil || summary(old) != summary(p) {
 		sel.lists = true
 	}
-	if p == nil || old == nil || p.doc == nil || old.doc == nil || !slices.Equal(p.doc.IDs, old.doc.IDs) {
+	if p == nil || old == nil || src.doc == nil || prev.doc == nil || !slices.Equal(src.doc.IDs, prev.doc.IDs) {
 		sel.anchors = true // links elsewhere to its #anchors need checking again
 	}
 	if p != nil {

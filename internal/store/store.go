@@ -31,8 +31,6 @@ package store
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 )
 
 // Backend kinds returned by Store.Kind.
@@ -55,45 +53,10 @@ type Store interface {
 	Close() error
 }
 
-// Environment variables read by Open, in order of precedence.
-var postgresEnv = []string{
-	"DATABASE_URL",
-	"NETLIFY_DB_URL",       // Netlify Database
-	"NETLIFY_DATABASE_URL", // the earlier Netlify DB (Neon) extension
-}
-
-// UsesPostgres reports whether Open would open Postgres: one of
-// DATABASE_URL, NETLIFY_DB_URL or NETLIFY_DATABASE_URL is set.
-func UsesPostgres(getenv func(string) string) bool {
-	for _, name := range postgresEnv {
-		if getenv(name) != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// DefaultDataDir is where Open puts the SQLite file when DATA_DIR is unset.
-const DefaultDataDir = ".data"
-
-// Open opens the store the environment asks for: Postgres at the first of
-// DATABASE_URL, NETLIFY_DB_URL or NETLIFY_DATABASE_URL that is set, otherwise
-// SQLite at $DATA_DIR/site.db (DATA_DIR defaults to .data and is created).
-// Migrations are applied before Open returns.
+// Open opens the store the environment asks for (see Locate). Migrations
+// are applied before Open returns.
 func Open(ctx context.Context, getenv func(string) string) (Store, error) {
-	for _, name := range postgresEnv {
-		if url := getenv(name); url != "" {
-			return OpenPostgres(ctx, url)
-		}
-	}
-	dir := getenv("DATA_DIR")
-	if dir == "" {
-		dir = DefaultDataDir
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &Error{Code: EUNAVAILABLE, Message: defaultMessage(EUNAVAILABLE), Err: err}
-	}
-	return openSQLite(ctx, filepath.Join(dir, "site.db"))
+	return Locate(getenv).Open(ctx)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and

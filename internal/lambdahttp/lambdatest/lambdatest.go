@@ -4,10 +4,9 @@
 // the cold-start benchmark (cmd/coldstart) use it; the function itself never
 // imports it.
 //
-// The build command comes from netlify.toml, so what is tested and timed is
-// what Netlify deploys: BuildSite refreshes the function's embedded bundle
-// (site build run from the repository root), then BuildFunction runs the
-// netlify.toml `go build` of the function with only -o changed.
+// FunctionBuild is the one statement of how Netlify builds a function;
+// cmd/api's tests check that netlify.toml says the same, so what is tested
+// and timed is what Netlify deploys.
 package lambdatest
 
 import (
@@ -88,83 +87,15 @@ func RepoRoot() (string, error) {
 	}
 }
 
-// CopyModule copies what building the site and its functions reads (go.mod,
-// go.sum, netlify.toml, cmd/, internal/, content/, layouts/, static/) from
-// the repository at root to dst, leaving out node_modules, dot-folders and
-// test binaries. Tests build in such a copy: the build rewrites
-// internal/bundle/files, which must not change under a go build running
-// beside them (go test ./... builds other packages at the same time) nor
-// under the people editing the tree.
-func CopyModule(root, dst string) error {
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
-	}
-	for _, name := range []string{"go.mod", "go.sum", "netlify.toml", "cmd", "internal", "content", "layouts", "static"} {
-		src := filepath.Join(root, name)
-		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			base := d.Name()
-			if d.IsDir() {
-				if p != src && (base == "node_modules" || strings.HasPrefix(base, ".")) {
-					return filepath.SkipDir
-				}
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			if !d.Type().IsRegular() || strings.HasSuffix(base, ".test") {
-				return nil
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		if err != nil {
-			return fmt.Errorf("lambdatest: copying the module: %w", err)
-		}
-	}
-	return nil
-}
-
-// BuildSite runs `go run ./cmd/site build -quiet -out out` in root. Run from
-// a module root, the build also refreshes its internal/bundle/files, which
-// the api function embeds: build the site before the function.
-func BuildSite(ctx context.Context, root, out string, extraArgs ...string) error {
-	// -trimpath: the build cache then serves a copy of the module as well
-	// as the original.
-	args := append([]string{"run", "-trimpath", "./cmd/site", "build", "-quiet", "-out", out}, extraArgs...)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, msg)
-	}
-	return nil
-}
-
-// BuildFunction builds ./cmd/<name> with netlify.toml's command (its
-// environment assignments and flags), writing the binary to out. It
-// returns the command as run, for messages.
+// BuildFunction builds ./cmd/<name> of the module at root as Netlify does
+// (FunctionBuild), writing the binary to out. It returns the command as
+// run, for messages.
 func BuildFunction(ctx context.Context, root, name, out string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, "netlify.toml"))
-	if err != nil {
-		return "", err
-	}
-	cfg, err := ParseConfig(data)
-	if err != nil {
-		return "", err
-	}
-	step, err := FunctionBuild(cfg.Build.Command, name)
-	if err != nil {
-		return "", err
-	}
-	args := step.WithOutput(out)
+	env, args := FunctionBuild(name, out)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), step.Env...)
-	shown := shellJoin(append(append([]string(nil), step.Env...), args...))
+	cmd.Env = append(os.Environ(), env...)
+	shown := shellJoin(append(env, args...))
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return shown, fmt.Errorf("%s: %v\n%s", shown, err, msg)
 	}

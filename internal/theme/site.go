@@ -1,13 +1,11 @@
-package build
+package theme
 
 import (
 	"html/template"
 	"strings"
 	"time"
 
-	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/content"
-	"github.com/cassidine/site/internal/markdown"
 	"github.com/cassidine/site/internal/quiz"
 )
 
@@ -21,35 +19,41 @@ type Site struct {
 	Now      time.Time
 	Dev      bool       // built by site serve: live reload and draft badges on
 	Quiz     *quiz.Quiz // the readiness quiz, if content/quiz.toml exists
+	QuizVer  string     // the quiz's version (a hash of quiz.toml), for stale forms
 
-	assets *assets.Set
-	titles map[string]string // URL → title of every page, for pageTitle
+	// AssetURLs maps static CSS and JS files ("css/site.css") to their
+	// fingerprinted URLs, for the asset function.
+	AssetURLs map[string]string
+	// Titles maps site paths to the titles of the pages there, for pageTitle.
+	Titles map[string]string
 }
 
 // PageTitle returns the title of the page at a site path, or the path
 // when the site has no such page.
 func (s *Site) PageTitle(url string) string {
-	if t, ok := s.titles[url]; ok {
+	if t, ok := s.Titles[url]; ok {
 		return t
 	}
 	return url
 }
 
-// Titles returns the URL → title map the function's bundle carries.
-func (s *Site) Titles() map[string]string { return s.titles }
-
 // Page is one page as layouts see it (.Page).
 type Page struct {
 	*content.Page
 	Content     template.HTML
-	TOC         []markdown.Heading
+	TOC         []Heading
 	ReadingTime int // minutes
 	WordCount   int
 	Permalink   string // absolute URL
 	Scheduled   bool   // dated in the future (only in -future builds)
 	Number      int    // for list pages: page number, from 1
+}
 
-	doc *markdown.Doc
+// Heading is one entry of a page's table of contents.
+type Heading struct {
+	Level int    // 2 for ##, 3 for ###
+	ID    string // the element id, the #fragment that links to it
+	Text  string // plain text
 }
 
 // ShowTOC reports whether the layout should show the table of contents:
@@ -63,7 +67,7 @@ func (p *Page) ShowTOC() bool {
 
 // ImageURL is the page's social image as an absolute URL, falling back to
 // the site's.
-func (p *Page) imageURL(s *Site) string {
+func (p *Page) ImageURL(s *Site) string {
 	img := p.Image
 	if img == "" {
 		img = s.Image
@@ -71,7 +75,7 @@ func (p *Page) imageURL(s *Site) string {
 	if img == "" || strings.Contains(img, "://") {
 		return img
 	}
-	return s.absURL(img)
+	return s.AbsURL(img)
 }
 
 // Tag is one tag with its articles, newest first.
@@ -93,19 +97,29 @@ type List struct {
 	All    int    // articles in the whole list
 }
 
-// data is the value templates execute with.
-type data struct {
+// Data is the value templates execute with.
+type Data struct {
 	Site *Site
 	Page *Page
 	List *List
 	Data any // pages rendered by the function: the form or result they show
 }
 
-func (s *Site) absURL(p string) string {
+// AbsURL is a site path as an absolute URL under the base URL; absolute
+// URLs are returned as they are.
+func (s *Site) AbsURL(p string) string {
 	if strings.Contains(p, "://") {
 		return p
 	}
 	return strings.TrimSuffix(s.BaseURL, "/") + "/" + strings.TrimPrefix(p, "/")
 }
 
-func tagURL(name string) string { return "/tags/" + content.Slugify(name) + "/" }
+// TagURL is the URL of a tag's page.
+func TagURL(name string) string { return "/tags/" + content.Slugify(name) + "/" }
+
+// Site paths of the generated pages the function links to or renders.
+const (
+	QuizURL   = "/quiz/" // the quiz, when content/quiz.toml exists
+	BookURL   = "/book/" // the booking page, when site.toml has [booking]
+	BookTitle = "Book a Complimentary Advisory Session"
+)

@@ -1,9 +1,10 @@
-package build
+package theme
 
 import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"reflect"
@@ -21,9 +22,9 @@ import (
 // BaseLayout is the document shell every layout is rendered inside.
 const BaseLayout = "base.html"
 
-// layouts holds one parsed template set per layout file: base.html and the
-// partials, plus that layout's "main".
-type layouts struct {
+// Layouts holds one parsed template set per layout file: base.html and the
+// partials, plus that layout's "main". It is safe for concurrent use.
+type Layouts struct {
 	dir      string // display prefix, e.g. "layouts"
 	set      map[string]*template.Template
 	partials *template.Template // base and partials alone, for partialCached
@@ -36,11 +37,12 @@ type partialKey struct {
 	v    any
 }
 
-// loadLayouts parses every layout under fsys. All parse errors are
-// returned together, each naming the file and line.
-func loadLayouts(fsys fs.FS, dir string, funcs func(**layouts) template.FuncMap) (*layouts, error) {
-	l := &layouts{dir: dir, set: map[string]*template.Template{}}
-	fm := funcs(&l)
+// LoadLayouts parses every layout under fsys (the layouts folder, shown as
+// dir in messages) with the template functions of site. All parse errors
+// are returned together, each naming the file and line.
+func LoadLayouts(fsys fs.FS, dir string, site *Site) (*Layouts, error) {
+	l := &Layouts{dir: dir, set: map[string]*template.Template{}}
+	fm := site.funcs(&l)
 	root := template.New(BaseLayout).Funcs(fm)
 	var errs content.ErrorList
 	base, err := fs.ReadFile(fsys, BaseLayout)
@@ -48,7 +50,7 @@ func loadLayouts(fsys fs.FS, dir string, funcs func(**layouts) template.FuncMap)
 		return nil, content.Errorf(path.Join(dir, BaseLayout), 0, "missing: every site needs a base layout")
 	}
 	if _, err := root.Parse(string(base)); err != nil {
-		errs.Add(templateError(dir, err))
+		errs.Add(TemplateError(dir, err))
 	}
 	partials, _ := fs.Glob(fsys, "partials/*.html")
 	for _, p := range partials {
@@ -56,7 +58,7 @@ func loadLayouts(fsys fs.FS, dir string, funcs func(**layouts) template.FuncMap)
 		if err == nil {
 			_, err = root.New(p).Parse(string(src))
 		}
-		errs.Add(templateError(dir, err))
+		errs.Add(TemplateError(dir, err))
 	}
 	if len(errs) > 0 {
 		return nil, errs.Err()
@@ -79,7 +81,7 @@ func loadLayouts(fsys fs.FS, dir string, funcs func(**layouts) template.FuncMap)
 			_, err = t.New(name).Parse(string(src))
 		}
 		if err != nil {
-			errs.Add(templateError(dir, err))
+			errs.Add(TemplateError(dir, err))
 			continue
 		}
 		l.set[strings.TrimSuffix(name, ".html")] = t
@@ -87,14 +89,33 @@ func loadLayouts(fsys fs.FS, dir string, funcs func(**layouts) template.FuncMap)
 	return l, errs.Err()
 }
 
-// lookup returns the template for a layout name ("article").
-func (l *layouts) lookup(name string) (*template.Template, bool) {
-	t, ok := l.set[name]
-	return t, ok
+// Has reports whether there is a layout of that name ("article").
+func (l *Layouts) Has(name string) bool {
+	_, ok := l.set[name]
+	return ok
 }
 
-// names lists the layouts, for messages.
-func (l *layouts) names() string {
+// Execute renders d through the named layout inside base.html. Template
+// errors name the layout file and line.
+func (l *Layouts) Execute(w io.Writer, layout string, d Data) error {
+	t, ok := l.set[layout]
+	if !ok {
+		return fmt.Errorf("render: no layout %q (layouts: %s)", layout, l.Names())
+	}
+	return TemplateError(l.dir, t.ExecuteTemplate(w, BaseLayout, d))
+}
+
+// Partial renders one partial ("partials/quiz-result.html") with v.
+func (l *Layouts) Partial(w io.Writer, name string, v any) error {
+	t := l.partials.Lookup(name)
+	if t == nil {
+		return fmt.Errorf("render: no partial %q", name)
+	}
+	return TemplateError(l.dir, t.Execute(w, v))
+}
+
+// Names lists the layouts, for messages.
+func (l *Layouts) Names() string {
 	var n []string
 	for k := range l.set {
 		n = append(n, k)
@@ -105,9 +126,9 @@ func (l *layouts) names() string {
 
 var templateErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
 
-// templateError rewrites text/template's "template: name:line:col: msg"
+// TemplateError rewrites text/template's "template: name:line:col: msg"
 // as a file:line error under the layouts folder.
-func templateError(dir string, err error) error {
+func TemplateError(dir string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -126,7 +147,7 @@ func templateError(dir string, err error) error {
 // funcs returns the template functions (documented in the package doc).
 // partialCached needs the layouts, which need the functions, so it finds
 // them through l once loading is done.
-func (s *Site) funcs(l **layouts) template.FuncMap {
+func (s *Site) funcs(l **Layouts) template.FuncMap {
 	var cache sync.Map // partialKey → template.HTML
 	return template.FuncMap{
 		"partialCached": func(name string, v any) (template.HTML, error) {
@@ -149,18 +170,13 @@ func (s *Site) funcs(l **layouts) template.FuncMap {
 			cache.Store(key, h)
 			return h, nil
 		},
-		"asset": func(name string) (string, error) {
-			if s.assets == nil {
-				return "", fmt.Errorf("asset %q: assets not loaded", name)
-			}
-			return s.assets.URL(name)
-		},
-		"absURL":  s.absURL,
+		"asset":   s.assetURL,
+		"absURL":  s.AbsURL,
 		"date":    func(layout string, t time.Time) string { return t.In(s.Location).Format(layout) },
 		"isoDate": func(t time.Time) string { return t.Format(time.RFC3339) },
 		"limit":   limit,
 		"jsonLD":  s.jsonLD,
-		"tagURL":  tagURL,
+		"tagURL":  TagURL,
 		// dict builds a map from key, value pairs, to pass several values
 		// to a partial: {{template "partials/field.html" (dict "Name" "email")}}.
 		"dict": func(kv ...any) (map[string]any, error) {
@@ -182,7 +198,7 @@ func (s *Site) funcs(l **layouts) template.FuncMap {
 		// chart draws a quiz result as an accessible SVG bar chart.
 		"chart": quiz.Chart,
 		// socialImage is the page's Open Graph image as an absolute URL.
-		"socialImage": func(p *Page) string { return p.imageURL(s) },
+		"socialImage": func(p *Page) string { return p.ImageURL(s) },
 		// current says how a nav link relates to the page: "page" when it
 		// is the page, "true" when the page is inside its section, or "".
 		"current": func(navURL string, p *Page) string {
@@ -212,7 +228,7 @@ func limit(n int, list any) (any, error) {
 // jsonLD returns schema.org data for a page: Article for articles, the
 // practice as a ProfessionalService on the home page, WebPage otherwise.
 // html/template encodes it as JSON inside <script type="application/ld+json">.
-func (s *Site) jsonLD(d data) any {
+func (s *Site) jsonLD(d Data) any {
 	p := d.Page
 	org := map[string]any{
 		"@type": "ProfessionalService",
@@ -225,7 +241,7 @@ func (s *Site) jsonLD(d data) any {
 	if s.Email != "" {
 		org["email"] = s.Email
 	}
-	if img := p.imageURL(s); img != "" {
+	if img := p.ImageURL(s); img != "" {
 		org["image"] = img
 	}
 	switch p.Kind {
@@ -253,7 +269,7 @@ func (s *Site) jsonLD(d data) any {
 		if len(p.Tags) > 0 {
 			a["keywords"] = strings.Join(p.Tags, ", ")
 		}
-		if img := p.imageURL(s); img != "" {
+		if img := p.ImageURL(s); img != "" {
 			a["image"] = img
 		}
 		return a
@@ -265,4 +281,14 @@ func (s *Site) jsonLD(d data) any {
 		"description": p.Description,
 		"url":         p.Permalink,
 	}
+}
+
+// assetURL is the fingerprinted URL of a static CSS or JS file, given by
+// its path under static/ ("css/site.css").
+func (s *Site) assetURL(name string) (string, error) {
+	u, ok := s.AssetURLs[strings.TrimPrefix(name, "/")]
+	if !ok {
+		return "", fmt.Errorf("asset %q not found: fingerprinted assets are the .css and .js files under static/", name)
+	}
+	return u, nil
 }
