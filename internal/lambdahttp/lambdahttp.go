@@ -100,14 +100,14 @@ func Request(ctx context.Context, ev events.APIGatewayProxyRequest) (*http.Reque
 	return r, nil
 }
 
-// clientIP is the visitor's address: Netlify's own header, then the first
-// X-Forwarded-For hop, then the event's source IP.
+// clientIP is the visitor's address: Netlify's own header (Netlify's edge
+// sets it and overwrites any value the client sent), else the event's
+// source IP. X-Forwarded-For is never read: its first hop is whatever the
+// client wrote, and trusting it would let one visitor pose as many and
+// slip every per-address limit.
 func clientIP(h http.Header, ev events.APIGatewayProxyRequest) string {
 	if ip := strings.TrimSpace(h.Get(ClientIPHeader)); net.ParseIP(ip) != nil {
 		return ip
-	}
-	if first, _, _ := strings.Cut(h.Get("X-Forwarded-For"), ","); net.ParseIP(strings.TrimSpace(first)) != nil {
-		return strings.TrimSpace(first)
 	}
 	if ip := ev.RequestContext.Identity.SourceIP; net.ParseIP(ip) != nil {
 		return ip

@@ -234,7 +234,8 @@ func TestClientIP(t *testing.T) {
 	}{
 		{"Netlify's header wins", map[string]string{"x-nf-client-connection-ip": "203.0.113.7", "x-forwarded-for": "198.51.100.1"}, "192.0.2.1", "203.0.113.7:0"},
 		{"IPv6", map[string]string{"x-nf-client-connection-ip": " 2001:db8::1 "}, "", "[2001:db8::1]:0"},
-		{"garbage in Netlify's header: X-Forwarded-For's first hop", map[string]string{"x-nf-client-connection-ip": "unknown", "x-forwarded-for": "198.51.100.1, 100.64.0.1"}, "", "198.51.100.1:0"},
+		{"garbage in Netlify's header: never X-Forwarded-For, which the client controls", map[string]string{"x-nf-client-connection-ip": "unknown", "x-forwarded-for": "198.51.100.1, 100.64.0.1"}, "192.0.2.1", "192.0.2.1:0"},
+		{"no Netlify header: never X-Forwarded-For", map[string]string{"x-forwarded-for": "198.51.100.1"}, "", "0.0.0.0:0"},
 		{"no headers: the event's source IP", nil, "192.0.2.1", "192.0.2.1:0"},
 		{"nothing at all", nil, "", "0.0.0.0:0"},
 	} {
