@@ -120,6 +120,8 @@ func (s *server) secure(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		headers.Set(w.Header())
 		w.Header().Set("Cache-Control", "no-store")
+		// Results, forms and bookings are personal: never in search results.
+		w.Header().Set("X-Robots-Tag", "noindex")
 		defer func() {
 			if v := recover(); v != nil {
 				s.Log.Error("panic", "path", r.URL.Path, "panic", v)

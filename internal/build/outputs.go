@@ -204,7 +204,9 @@ func (b *builder) sitemap() ([]byte, error) {
 }
 
 func (b *builder) robots() []byte {
-	return fmt.Appendf(nil, "User-agent: *\nDisallow: /api/\n\nSitemap: %s\n", b.site.AbsURL("/sitemap.xml"))
+	// The function's answers are personal or forms: not for crawlers, by
+	// either of its addresses (its pages also say noindex).
+	return fmt.Appendf(nil, "User-agent: *\nDisallow: /api/\nDisallow: /.netlify/functions/\n\nSitemap: %s\n", b.site.AbsURL("/sitemap.xml"))
 }
 
 // redirects renders Netlify's _redirects: each alias to its page (301),

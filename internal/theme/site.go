@@ -47,6 +47,7 @@ type Page struct {
 	Permalink   string // absolute URL
 	Scheduled   bool   // dated in the future (only in -future builds)
 	Number      int    // for list pages: page number, from 1
+	NoIndex     bool   // kept out of search engines, with no canonical link (the function's pages)
 }
 
 // Heading is one entry of a page's table of contents.

@@ -190,10 +190,11 @@ type PageSpec struct {
 
 // Render writes the page to w. Unlike built pages it is not minified: the
 // minifier turns escaped "&lt;" in attribute values back into "<", and
-// these pages echo what visitors typed.
+// these pages echo what visitors typed. They are personal (a visitor's
+// result, form or booking), so they carry noindex and no canonical link.
 func (t *Theme) Render(w io.Writer, spec PageSpec) error {
 	cp := &content.Page{Kind: content.KindPage, File: t.layouts.dir, Title: spec.Title, Description: spec.Description, URL: spec.URL, Layout: spec.Layout}
-	p := &Page{Page: cp, Permalink: t.site.AbsURL(spec.URL)}
+	p := &Page{Page: cp, Permalink: t.site.AbsURL(spec.URL), NoIndex: true}
 	return t.layouts.Execute(w, spec.Layout, Data{Site: t.site, Page: p, Data: spec.Data})
 }
 
