@@ -76,11 +76,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	watchErr := make(chan error, 1)
 	go func() { watchErr <- srv.Watch(ctx) }()
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return ctx }, // ends event streams on stop
-	}
+	hs := newHTTPServer(ctx, srv.Handler(), serveTimeouts)
 	go func() {
 		<-ctx.Done()
 		shutdown, done := context.WithTimeout(context.Background(), 2*time.Second)
@@ -92,4 +88,27 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	cancel()
 	return <-watchErr
+}
+
+// timeouts bound how long site serve waits on a connection.
+type timeouts struct {
+	header, read, write, idle time.Duration
+}
+
+// serveTimeouts: a stalled or slow client cannot hold a connection (or a
+// goroutine) forever. The live-reload event stream outlives write by
+// pushing its own deadline forward before each event (package preview).
+var serveTimeouts = timeouts{header: 10 * time.Second, read: 30 * time.Second, write: time.Minute, idle: 2 * time.Minute}
+
+// newHTTPServer is site serve's server: h with the timeouts t, whose
+// requests end when ctx does (which ends the event streams on stop).
+func newHTTPServer(ctx context.Context, h http.Handler, t timeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.header,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
 }

@@ -42,6 +42,9 @@ type Config struct {
 	// AfterRebuild, if set, runs after each successful rebuild (serve
 	// reloads the function's layouts with it).
 	AfterRebuild func()
+	// Keepalive is how often an idle event stream sends a comment
+	// (default 15s).
+	Keepalive time.Duration
 }
 
 // Server serves and updates a site in memory.
@@ -240,6 +243,17 @@ func (s *Server) Rebuilt(u *build.Update, err error) {
 	s.events.send("reload", fmt.Sprintf(`{"pages":%d}`, u.Pages))
 }
 
+// streamWriteTimeout bounds each write of an event stream.
+const streamWriteTimeout = 30 * time.Second
+
+// keepalive is how often an idle event stream sends a comment.
+func (s *Server) keepalive() time.Duration {
+	if s.cfg.Keepalive > 0 {
+		return s.cfg.Keepalive
+	}
+	return 15 * time.Second
+}
+
 // serveEvents streams server-sent events to a page's reload script.
 func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
@@ -259,8 +273,12 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if lastErr != "" {
 		writeEvent(w, event{"builderror", lastErr})
 	}
+	// The stream outlives the server's WriteTimeout: each write gets its
+	// own deadline (ignored where the writer cannot set one).
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 	flusher.Flush()
-	keepalive := time.NewTicker(15 * time.Second)
+	keepalive := time.NewTicker(s.keepalive())
 	defer keepalive.Stop()
 	for {
 		select {
@@ -271,6 +289,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		case <-keepalive.C:
 			fmt.Fprint(w, ": keepalive\n\n")
 		}
+		rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 		flusher.Flush()
 	}
 }
