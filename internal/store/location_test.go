@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cassidine/site/internal/store"
 )
@@ -36,5 +38,37 @@ func TestLocateDescribes(t *testing.T) {
 		if strings.Contains(got, "secret") {
 			t.Errorf("%q shows the password", got)
 		}
+	}
+}
+
+// TestOpenStalledPostgres: a server that accepts connections and never
+// answers (a frozen Postgres) fails Open within the connect timeout, with
+// an unavailable error, instead of hanging.
+func TestOpenStalledPostgres(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	start := time.Now()
+	st, err := store.OpenPostgres(t.Context(), "postgres://postgres@"+ln.Addr().String()+"/test?sslmode=disable")
+	if err == nil {
+		st.Close()
+		t.Fatal("Open of a server that never answers succeeded")
+	}
+	if waited := time.Since(start); waited > 15*time.Second {
+		t.Errorf("Open waited %v for a stalled server; want it to give up after the connect timeout", waited)
+	}
+	if code := store.ErrorCode(err); code != store.EUNAVAILABLE {
+		t.Errorf("error code %q (%v), want %s", code, err, store.EUNAVAILABLE)
 	}
 }

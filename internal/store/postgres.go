@@ -25,6 +25,11 @@ const (
 	postgresMaxIdle     = postgresMaxConns // under load, reopening connections costs more than keeping them
 	postgresIdleTimeout = time.Minute
 	postgresMaxLifetime = 30 * time.Minute
+	// postgresConnectTimeout bounds connecting, TLS and the start-up
+	// exchange, unless the URL sets connect_timeout: a server that accepts
+	// and never answers (frozen, or a dead host behind a live proxy) must
+	// not hold a request, or a cold start, past the function's own limit.
+	postgresConnectTimeout = 5 * time.Second
 )
 
 var postgresDialect = &dialect{
@@ -54,6 +59,9 @@ func openPostgres(ctx context.Context, url string) (Store, error) {
 	if err != nil {
 		// pgx redacts the password in this message.
 		return nil, &Error{Code: EINVALID, Message: "the database URL is not valid", Err: err}
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = postgresConnectTimeout
 	}
 	sdb := stdlib.OpenDB(*cfg)
 	sdb.SetMaxOpenConns(postgresMaxConns)
