@@ -638,6 +638,7 @@ const parkedAfter = 10 * 365 * 24 * time.Hour
 func runLeadsSend(ctx context.Context, e *env, args []string) error {
 	fset := newFlagSet(e, "leads send", "leads send [flags]\n\nSends the e-mail queued in the store's outbox that is due now, as the site's\nfunction does after each booking: over SMTP when SMTP_URL (and MAIL_FROM)\nis set, otherwise as .eml files under DATA_DIR/mail. Prints how many were\nsent, failed and are still queued, each failure, and the messages waiting\nfor their next attempt. A failed message stays queued and is retried\nlater; the exit status is 1 if any failed.")
 	limit := fset.Int("limit", defaultSendLimit, "send at most `N` messages")
+	now := fset.Bool("now", false, "also send the messages waiting for their next attempt after a failure (not the parked ones), without waiting for the backoff")
 	if err := parse(fset, args); err != nil {
 		return err
 	}
@@ -658,17 +659,24 @@ func runLeadsSend(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	fmt.Fprintf(e.stdout, "store: %s\nmail: %s\n", where, senderDesc)
 
+	if *now {
+		n, err := st.RetryNow(ctx, time.Now(), time.Now().Add(parkedAfter))
+		if err != nil {
+			return fmt.Errorf("leads send -now: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "-now: %d waiting %s made due now\n", n, plural(n, "message", "messages"))
+	}
 	box := &drainRecord{Outbox: st, claimed: map[int64]store.OutboxMessage{}}
 	sent, failed, drainErr := drainAll(ctx, box, sender, *limit)
 
-	now := time.Now()
+	listed := time.Now()
 	queued, err := st.Outbox(ctx, false)
 	if err != nil {
 		fmt.Fprintf(e.stdout, "sent %d, failed %d, still queued ?\n", sent, failed)
 		return errors.Join(drainErr, fmt.Errorf("leads send: list the outbox of %s: %w", where, err))
 	}
 	fmt.Fprintf(e.stdout, "sent %d, failed %d, still queued %d\n", sent, failed, len(queued))
-	if err := writeSendReport(e.stdout, now, box, queued, sent+failed >= *limit); err != nil {
+	if err := writeSendReport(e.stdout, listed, box, queued, sent+failed >= *limit); err != nil {
 		return err
 	}
 	if drainErr != nil {

@@ -497,6 +497,54 @@ func TestLeadsSendSMTPDown(t *testing.T) {
 	reportLine(t, out2, `  \d+ quiz-result ann@example.com 1 .* \(in (1m|\d+s)\) smtp 127\.0\.0\.1:1: .*`)
 }
 
+// TestLeadsSendNow: messages backing off after a failure wait for their
+// next attempt, unless -now sends them at once.
+func TestLeadsSendNow(t *testing.T) {
+	dataDir := t.TempDir()
+	down := func(name string) string {
+		switch name {
+		case "DATA_DIR":
+			return dataDir
+		case "SMTP_URL":
+			return "smtp://127.0.0.1:1?tls=none" // port 1 refuses at once
+		case "MAIL_FROM":
+			return "bookings@example.com"
+		}
+		return ""
+	}
+	st := openSeedStore(t, down)
+	if err := st.QueueMessages(context.Background(), []store.OutboxMessage{
+		leadsMessage(t, "quiz-result", "ann@example.com"),
+		leadsMessage(t, "notice", "consult@example.com"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runLeadsCmd(t, down, "leads", "send"); err == nil {
+		t.Fatal("sending with the mail server down: got no error")
+	}
+	// The mail server is back (here: local files). Without -now both wait.
+	up := func(name string) string {
+		if name == "DATA_DIR" {
+			return dataDir
+		}
+		return ""
+	}
+	out, _, err := runLeadsCmd(t, up, "leads", "send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportLine(t, out, `sent 0, failed 0, still queued 2`)
+	out, _, err = runLeadsCmd(t, up, "leads", "send", "-now")
+	if err != nil {
+		t.Fatalf("leads send -now: %v\n%s", err, out)
+	}
+	reportLine(t, out, `-now: 2 waiting messages made due now`)
+	reportLine(t, out, `sent 2, failed 0, still queued 0`)
+	if files := leadsEMLFiles(t, up); len(files) != 2 {
+		t.Errorf("got %d .eml files, want 2", len(files))
+	}
+}
+
 func TestLeadsSendConfig(t *testing.T) {
 	t.Run("no store", func(t *testing.T) {
 		getenv := leadsEnv(t)

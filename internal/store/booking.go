@@ -147,6 +147,12 @@ type BookingStore interface {
 	// must not schedule a resend); EINVALID for a zero next.
 	MarkFailed(ctx context.Context, id int64, reason string, next time.Time) error
 
+	// RetryNow makes every unsent message that is waiting for its next
+	// attempt (before until; later ones are parked) due at now, unless
+	// another sender holds it. It returns how many it moved. site leads
+	// send -now uses it to send regardless of the backoff.
+	RetryNow(ctx context.Context, now, until time.Time) (int, error)
+
 	// Outbox lists messages, unsent first, for site leads send and tests:
 	// unsent by NextAttempt, then sent by SentAt, ties by ID.
 	Outbox(ctx context.Context, includeSent bool) ([]OutboxMessage, error)

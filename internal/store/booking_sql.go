@@ -420,6 +420,25 @@ func (s *db) markMessage(ctx context.Context, id int64, op, update string, args 
 	})
 }
 
+func (s *db) RetryNow(ctx context.Context, now, until time.Time) (int, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	res, err := s.w.ExecContext(ctx,
+		`UPDATE outbox SET next_attempt = $1
+		WHERE sent_at IS NULL AND next_attempt > $1 AND next_attempt < $2
+		AND (claimed_until IS NULL OR claimed_until <= $1)`,
+		s.d.timeArg(utc(now)), s.d.timeArg(utc(until)))
+	if err != nil {
+		return 0, s.wrap(err, "retry messages now")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, s.wrap(err, "retry messages now")
+	}
+	return int(n), nil
+}
+
 func (s *db) Outbox(ctx context.Context, includeSent bool) ([]OutboxMessage, error) {
 	if err := s.check(); err != nil {
 		return nil, err
