@@ -91,7 +91,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 	})
-	return s.secure(stripPrefix(mux))
+	return s.secure(s.crossSite(stripPrefix(mux)))
 }
 
 // stripPrefix removes /.netlify/functions/api or /api, whichever the
