@@ -20,6 +20,3 @@ func Percentile[T cmp.Ordered](xs []T, p int) T {
 	rank := (p*len(s) + 99) / 100 // ceil(p/100 · n)
 	return s[min(max(rank, 1), len(s))-1]
 }
-
-// Median is Percentile(xs, 50), kept until cmd/loadtest moves to Percentile.
-func Median[T cmp.Ordered](xs []T) T { return Percentile(xs, 50) }
