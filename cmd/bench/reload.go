@@ -63,7 +63,7 @@ type devServer struct {
 	command             string
 	out                 *syncBuffer
 	done                chan struct{} // closed when the process has exited
-	reloads             chan string   // "reload", or another message kind
+	reloads             chan string   // message kinds: "reload", "builderror", ...
 	lat                 map[string][]time.Duration
 }
 
@@ -210,12 +210,18 @@ func (s *devServer) start(ctx context.Context, dir string, argv ...string) error
 func (s *devServer) subscribeSSE(ctx context.Context) error {
 	req, _ := http.NewRequestWithContext(ctx, "GET", s.base+"/_site/events", nil)
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return s.failed(fmt.Errorf("GET /_site/events: %v %v", resp, err))
+	if err != nil {
+		return s.failed(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return s.failed(fmt.Errorf("GET /_site/events: %s", resp.Status))
 	}
 	go func() {
 		defer resp.Body.Close()
-		for sc := bufio.NewScanner(resp.Body); sc.Scan(); {
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(nil, 4<<20) // a css event carries the whole stylesheet
+		for sc.Scan() {
 			if ev, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
 				select {
 				case s.reloads <- ev:
@@ -244,7 +250,11 @@ func (s *devServer) subscribeLiveReload(ctx context.Context) error {
 		return s.failed(fmt.Errorf("livereload: got %q, %v; want hello", msg.Command, err))
 	}
 	go func() {
-		for websocket.JSON.Receive(ws, &msg) == nil {
+		for {
+			var msg struct{ Command string }
+			if websocket.JSON.Receive(ws, &msg) != nil {
+				return
+			}
 			select {
 			case s.reloads <- msg.Command:
 			case <-ctx.Done():
@@ -278,22 +288,27 @@ func (s *devServer) edit(ctx context.Context, article string, kind editKind, tag
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		return 0, err
 	}
-	select {
-	case ev := <-s.reloads:
-		d := time.Since(t0)
-		if ev != "reload" {
-			return 0, s.failed(fmt.Errorf("%s edit of %s: got %q, want reload", kind.name, article, ev))
+	timeout := time.After(reloadWait)
+	for {
+		select {
+		case ev := <-s.reloads:
+			d := time.Since(t0)
+			if ev == "builderror" {
+				return 0, s.failed(fmt.Errorf("build error after the %s edit of %s", kind.name, article))
+			} else if ev != "reload" {
+				continue // site's css, say
+			}
+			if body, err := s.get(ctx, page); err != nil || !strings.Contains(body, marker) {
+				return 0, s.failed(fmt.Errorf("after the %s edit, %s does not show %q (%v)", kind.name, page, marker, err))
+			}
+			return d, nil
+		case <-timeout:
+			return 0, s.failed(fmt.Errorf("no reload within %s of the %s edit of %s", reloadWait, kind.name, article))
+		case <-s.done:
+			return 0, s.failed(errors.New("exited"))
+		case <-ctx.Done():
+			return 0, ctx.Err()
 		}
-		if body, err := s.get(ctx, page); err != nil || !strings.Contains(body, marker) {
-			return 0, s.failed(fmt.Errorf("after the %s edit, %s does not show %q (%v)", kind.name, page, marker, err))
-		}
-		return d, nil
-	case <-time.After(reloadWait):
-		return 0, s.failed(fmt.Errorf("no reload within %s of the %s edit of %s", reloadWait, kind.name, article))
-	case <-s.done:
-		return 0, s.failed(errors.New("exited"))
-	case <-ctx.Done():
-		return 0, ctx.Err()
 	}
 }
 

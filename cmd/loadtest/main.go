@@ -123,8 +123,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // content folder content (with the repository's layouts/ and static/) and
 // the store at db: a postgres:// URL, else a SQLite file. Mail is nil, so
 // a booking's emails stay queued in the outbox. It is the one place this
-// program builds the handler; close closes its store.
-func newHandler(ctx context.Context, content, db string, log *slog.Logger) (h http.Handler, close func(), err error) {
+// program builds the handler; the function it returns closes the store.
+func newHandler(ctx context.Context, content, db string, log *slog.Logger) (http.Handler, func(), error) {
 	shell, err := api.NewShell(api.Sources{Content: os.DirFS(content), Layouts: os.DirFS("layouts"), Static: os.DirFS("static")})
 	if err != nil {
 		return nil, nil, err
@@ -138,7 +138,9 @@ func newHandler(ctx context.Context, content, db string, log *slog.Logger) (h ht
 	if err != nil {
 		return nil, nil, err
 	}
-	h = api.New(api.Deps{Store: st, Shell: shell, Secret: []byte(rand.Text()), Now: time.Now, Log: log})
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	h := api.New(api.Deps{Store: st, Shell: shell, Secret: secret, Now: time.Now, Log: log})
 	return h, func() { st.Close() }, nil
 }
 
@@ -168,11 +170,15 @@ func runQuiz(ctx context.Context, cfg config, getenv func(string) string, stdout
 		return err
 	}
 	defer closeStore()
-	rows, err := sql.Open("sqlite", dbPath) // the driver the store registers
+	db, err := sql.Open("sqlite", dbPath) // the driver the store registers
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer db.Close()
+	rows := func() (n int64, err error) {
+		err = db.QueryRowContext(ctx, "SELECT count(*) FROM quiz_results").Scan(&n)
+		return n, err
+	}
 	quizSrv := httptest.NewServer(h)
 	defer quizSrv.Close()
 	bareSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -188,7 +194,7 @@ func runQuiz(ctx context.Context, cfg config, getenv func(string) string, stdout
 	if err := errors.Join(post(ctx, client, quizURL, body, hdr, 201), post(ctx, client, bareURL, body, hdr, 200)); err != nil {
 		return fmt.Errorf("check request: %w", err)
 	}
-	before, err := count(ctx, rows, "SELECT count(*) FROM quiz_results")
+	before, err := rows()
 	if err != nil {
 		return err
 	}
@@ -196,7 +202,7 @@ func runQuiz(ctx context.Context, cfg config, getenv func(string) string, stdout
 	if err != nil {
 		return err
 	}
-	after, err := count(ctx, rows, "SELECT count(*) FROM quiz_results")
+	after, err := rows()
 	if err != nil {
 		return err
 	}
@@ -350,13 +356,6 @@ func post(ctx context.Context, c *http.Client, u, body string, hdr http.Header, 
 		err = fmt.Errorf("POST %s: status %d, want %d: %.200s", u, resp.StatusCode, want, b)
 	}
 	return err
-}
-
-// count runs a SELECT count(*).
-func count(ctx context.Context, db *sql.DB, query string) (int64, error) {
-	var n int64
-	err := db.QueryRowContext(ctx, query).Scan(&n)
-	return n, err
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
