@@ -1,22 +1,22 @@
 // Package stats provides the one order statistic the harnesses (cmd/bench,
-// cmd/loadtest, cmd/coldstart) report: the nearest-rank percentile.
+// cmd/loadtest, cmd/coldstart) report: the percentile.
 package stats
 
-import (
-	"cmp"
-	"slices"
-)
+import "slices"
 
-// Percentile returns the nearest-rank pth percentile of xs (p in 0..100):
-// the smallest value with at least p% of the values at or below it, or
-// zero for none. The median is Percentile(xs, 50); of an even count it is
-// the lower middle. xs is not modified.
-func Percentile[T cmp.Ordered](xs []T, p int) T {
+// Percentile returns the pth percentile of xs (p from 0 to 100),
+// interpolating linearly between the two nearest ranks, so the median
+// (p 50) of an even count is the mean of the middle two; zero for none.
+// xs is not modified.
+func Percentile[T ~int64 | ~float64](xs []T, p float64) T {
 	if len(xs) == 0 {
-		var zero T
-		return zero
+		return 0
 	}
 	s := slices.Sorted(slices.Values(xs))
-	rank := (p*len(s) + 99) / 100 // ceil(p/100 · n)
-	return s[min(max(rank, 1), len(s))-1]
+	r := p / 100 * float64(len(s)-1)
+	i := int(r)
+	if i >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	return s[i] + T(float64(s[i+1]-s[i])*(r-float64(i)))
 }
