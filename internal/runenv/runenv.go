@@ -1,47 +1,56 @@
-// Package runenv provides what the benchmark programs (cmd/bench,
-// cmd/loadtest) need to know about where they run: the module root they
-// were started in, the temporary directory, and a shell-quoted command line
-// that repeats the run.
+// Package runenv provides what the harnesses that need Postgres
+// (cmd/loadtest -mode book, cmd/coldstart) share: a fresh schema in a
+// database on this machine, dropped at the end.
 package runenv
 
 import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"net"
+	"net/url"
 	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
 
-// ModuleRoot returns the nearest directory at or above dir holding go.mod.
-func ModuleRoot(dir string) (string, error) {
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
+// FreshSchema makes a schema named prefix_<random> in the Postgres
+// database at dbURL (the -db flag's value, else TEST_DATABASE_URL, else
+// DATABASE_URL) and returns dbURL pointed at it (search_path), a
+// database handle on it for counting rows, and a function that drops the
+// schema and closes the handle. The database must be on this machine.
+func FreshSchema(ctx context.Context, dbURL string, getenv func(string) string, prefix string) (schemaURL string, db *sql.DB, drop func() error, err error) {
+	for _, v := range []string{dbURL, getenv("TEST_DATABASE_URL"), getenv("DATABASE_URL")} {
+		if dbURL == "" {
+			dbURL = v
 		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no go.mod at or above %s: run from the repository root", dir)
-		}
-		d = parent
 	}
-}
-
-// TempDir is $TMPDIR, or /tmp when unset.
-func TempDir(getenv func(string) string) string {
-	if d := getenv("TMPDIR"); d != "" {
-		return d
+	if dbURL == "" {
+		return "", nil, nil, errors.New("no Postgres: pass -db or set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
 	}
-	return "/tmp"
-}
-
-// ShellQuote joins args into a line a POSIX shell would split back into args.
-func ShellQuote(args ...string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
-			q[i] = a
-			continue
-		}
-		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	u, err := url.Parse(dbURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", nil, nil, errors.New("the database URL is not a postgres:// URL")
 	}
-	return strings.Join(q, " ")
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", nil, nil, fmt.Errorf("the database is on %s: harnesses run against Postgres on this machine only", u.Hostname())
+	}
+	schema := prefix + "_" + strings.ToLower(rand.Text()[:12])
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	if db, err = sql.Open("pgx", u.String()); err != nil {
+		return "", nil, nil, err
+	}
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		db.Close()
+		return "", nil, nil, fmt.Errorf("connecting to Postgres at %s: %w", u.Redacted(), err)
+	}
+	drop = func() error {
+		_, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		return errors.Join(err, db.Close())
+	}
+	return u.String(), db, drop, nil
 }
