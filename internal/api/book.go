@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/build"
@@ -261,56 +260,50 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, done, http.StatusSeeOther)
 }
 
-// validateBooking fills f.Errors for every field that is wrong.
+// validateBooking fills f.Errors for every field that is wrong, and
+// drops what is left unusable but harmless: repeated challenges, and a
+// visitor zone that is not one.
 func (s *server) validateBooking(f *booking.Form) {
-	v := f.Values
+	v := &f.Values
 	if v.Name == "" {
 		f.Errors["name"] = "Enter your name."
 	}
-	if msg := checkEmail(v.Email); msg != "" {
+	for field, val := range map[string]string{"name": v.Name, "company": v.Company, "role": v.Role} {
+		if msg := lineProblem(val); msg != "" {
+			f.Errors[field] = msg
+		}
+	}
+	if msg := emailProblem(v.Email); msg != "" {
 		f.Errors["email"] = msg
 	}
-	for field, val := range map[string]string{"name": v.Name, "company": v.Company, "role": v.Role} {
-		switch {
-		case hasCRLF(val):
-			f.Errors[field] = "Enter this on one line."
-		case hasControl(val, false):
-			f.Errors[field] = "Remove the special characters (tabs or control codes)."
-		case utf8.RuneCountInString(val) > 200:
-			f.Errors[field] = "Keep this under 200 characters."
-		}
+	if msg := messageProblem(v.Message); msg != "" {
+		f.Errors["message"] = msg
 	}
-	if hasControl(v.Message, true) {
-		f.Errors["message"] = "Remove the special characters (control codes) from the message."
-	}
-	seen := map[string]bool{}
-	uniq := v.Challenges[:0:0]
-	for _, c := range v.Challenges {
-		if !seen[c] {
-			seen[c] = true
-			uniq = append(uniq, c)
-		}
-	}
-	f.Values.Challenges = uniq
 	if v.Size != "" && !slices.Contains(f.Sizes, v.Size) {
 		f.Errors["size"] = "Choose one of the sizes listed."
 	}
+	v.Challenges = uniq(v.Challenges)
 	for _, c := range v.Challenges {
 		if !slices.Contains(f.Challenges, c) {
 			f.Errors["challenges"] = "Choose from the statements listed."
 		}
 	}
-	if utf8.RuneCountInString(v.Message) > 5000 {
-		f.Errors["message"] = "Keep the message under 5,000 characters."
-	}
 	if !v.Consent {
 		f.Errors["consent"] = "Tick the box so we may use these details for the session."
 	}
-	if v.TZ != "" {
-		if _, err := time.LoadLocation(v.TZ); err != nil || len(v.TZ) > 64 || v.TZ == "Local" {
-			f.Values.TZ = ""
-		}
+	if _, ok := booking.LoadZone(v.TZ); !ok {
+		v.TZ = ""
 	}
+}
+
+// uniq returns list without repeats, in the order of first appearance.
+func uniq(list []string) []string {
+	seen := map[string]bool{}
+	return slices.DeleteFunc(slices.Clone(list), func(x string) bool {
+		dup := seen[x]
+		seen[x] = true
+		return dup
+	})
 }
 
 // bookAgain answers with the form, the visitor's values kept, the times
@@ -392,21 +385,6 @@ func (s *server) drain(ctx context.Context) {
 func (s *server) manageURL(path string, b *store.Booking) string {
 	tok := s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace))
 	return path + "?b=" + b.ID + "&t=" + tok
-}
-
-// hasControl reports control characters (and Unicode's line and paragraph
-// separators), which must not reach email headers or invites; a message
-// may hold line breaks and tabs.
-func hasControl(s string, multiline bool) bool {
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return true
-		}
-	}
-	return false
 }
 
 // clientIP is the address the request came from (lambdahttp sets it from

@@ -142,6 +142,3 @@ func zero(dst any) {
 func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
-
-// hasCRLF reports a line break, which must never reach an email header.
-func hasCRLF(s string) bool { return strings.ContainsAny(s, "\r\n") }

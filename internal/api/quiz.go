@@ -238,7 +238,7 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	view := s.resultView(rec.ID, res)
 	view.EmailValue, view.ConsentGiven = f.Email, f.Consent == "yes"
-	view.EmailError = checkEmail(f.Email)
+	view.EmailError = emailProblem(f.Email)
 	if !view.ConsentGiven {
 		view.ConsentError = "Tick the box so we may store your email with this result."
 	}

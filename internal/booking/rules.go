@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -115,11 +116,10 @@ func FromSite(s *content.Site) (*Rules, error) {
 		r.Location = time.UTC
 	}
 	if b.TimeZone != "" {
-		loc, err := time.LoadLocation(b.TimeZone)
-		if err != nil || b.TimeZone == "Local" { // Local is the server's zone, not the consultant's
-			fail(line("booking.timeZone"), "booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", b.TimeZone)
-		} else {
+		if loc, ok := LoadZone(b.TimeZone); ok {
 			r.Location = loc
+		} else {
+			fail(line("booking.timeZone"), "booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", b.TimeZone)
 		}
 	}
 	slotOK := b.SlotMinutes > 0 && b.SlotMinutes <= maxSlotMinutes
@@ -148,12 +148,7 @@ func FromSite(s *content.Site) (*Rules, error) {
 		r.Blocked[d] = true
 	}
 
-	names := make([]string, 0, len(b.Hours))
-	for name := range b.Hours {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(b.Hours)) {
 		key := "booking.hours." + name
 		keyLine := content.TOMLKeyLine(src, key)
 		if keyLine == 1 {
