@@ -139,6 +139,23 @@ func FromSite(s *content.Site) (*Rules, error) {
 		fail(line("booking.maxPerDay"), "booking.maxPerDay must not be negative (0 means no limit), got %d", b.MaxPerDay)
 	}
 
+	// The form's choices are stored with each booking: they must fit the
+	// limits the store holds bookings to, or every booking would fail.
+	for _, choices := range []struct {
+		key    string
+		values []string
+	}{{"booking.challenges", b.Challenges}, {"booking.companySizes", b.CompanySizes}} {
+		keyLine := line(choices.key)
+		for _, v := range choices.values {
+			if strings.TrimSpace(v) == "" || CheckText(v, MaxText, false) != nil {
+				fail(valueLine(src, keyLine, v), "%s: %q must be one line of 1 to %d characters", choices.key, v, MaxText)
+			}
+		}
+	}
+	if n := len(b.Challenges); n > MaxChallenges {
+		fail(line("booking.challenges"), "booking.challenges: at most %d statements, got %d", MaxChallenges, n)
+	}
+
 	blockedLine := line("booking.blocked")
 	for _, d := range b.Blocked {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
