@@ -47,10 +47,6 @@ type slotsResponse struct {
 }
 
 func (s *server) handleSlots(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return
-	}
 	slots, err := s.freeSlots(r.Context())
 	if err != nil {
 		s.storeFailed(w, r, err)
@@ -127,10 +123,6 @@ func slotLabel(t time.Time) string {
 // handleBookForm renders the form with the free times: the no-script path,
 // and where a quiz result's "Book a consultation" link leads.
 func (s *server) handleBookForm(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return
-	}
 	f := s.newForm("/api/book")
 	if id := r.URL.Query().Get("result"); store.ValidID(id) {
 		f.Result = id
@@ -154,10 +146,6 @@ func (s *server) bookPage(w http.ResponseWriter, status int, f booking.Form) {
 // handleBook books a consultation: checks, one transaction for the booking
 // and its emails, then a first attempt at sending them.
 func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return
-	}
 	var in bookForm
 	if _, e := decodeForm(s.forms, r, &in, "challenges"); e != nil {
 		s.requestFailed(w, r, e)

@@ -41,14 +41,11 @@ func newDecoder() *schema.Decoder {
 }
 
 // decodeForm reads a url-encoded POST body into dst, a struct that exists
-// only to hold this form. It enforces the method (405), the content type
-// (415), the body size (413), valid UTF-8, each key at most once unless
-// listed in multi, and no unknown keys (400). On any error dst is left
-// zeroed, so nothing half-decoded is used.
+// only to hold this form (routes admits only POST). It enforces the
+// content type (415), the body size (413), valid UTF-8, each key at most
+// once unless listed in multi, and no unknown keys (400). On any error
+// dst is left zeroed, so nothing half-decoded is used.
 func decodeForm(d *schema.Decoder, r *http.Request, dst any, multi ...string) (url.Values, *requestError) {
-	if r.Method != http.MethodPost {
-		return nil, &requestError{http.StatusMethodNotAllowed, "use POST"}
-	}
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/x-www-form-urlencoded" {
 		return nil, &requestError{http.StatusUnsupportedMediaType, "send the form as application/x-www-form-urlencoded"}

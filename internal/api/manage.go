@@ -26,10 +26,6 @@ type BookedView struct {
 
 // managed loads the booking a signed link names, or answers the problem.
 func (s *server) managed(w http.ResponseWriter, r *http.Request, id, tok string) (*store.Booking, bool) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return nil, false
-	}
 	if err := s.signer.check("manage", id, tok, s.Now()); err != nil {
 		s.messagePage(w, r, http.StatusForbidden, message{Title: "This link does not work", Text: "The link is not valid or has expired. To change a booking, reply to its confirmation email.", Link: "/book/", Label: "Book a session"})
 		return nil, false
@@ -81,21 +77,22 @@ type cancelForm struct {
 	Website *string `schema:"website"`
 }
 
-// handleCancel asks (GET) and then cancels (POST): the slot is freed, the
-// prospect gets a METHOD:CANCEL invite with the same UID and a higher
-// SEQUENCE, and the consultant is told.
-func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet {
-		q := r.URL.Query()
-		b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
-		if !ok {
-			return
-		}
-		v := s.bookedView(b, q.Get("t"))
-		v.Confirm = !v.Cancelled
-		s.bookedPage(w, http.StatusOK, "Cancel your session", v)
+// handleCancelPage asks before cancelling (handleCancel).
+func (s *server) handleCancelPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
+	if !ok {
 		return
 	}
+	v := s.bookedView(b, q.Get("t"))
+	v.Confirm = !v.Cancelled
+	s.bookedPage(w, http.StatusOK, "Cancel your session", v)
+}
+
+// handleCancel cancels: the slot is freed, the prospect gets a
+// METHOD:CANCEL invite with the same UID and a higher SEQUENCE, and the
+// consultant is told.
+func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	var in cancelForm
 	if _, e := decodeForm(s.forms, r, &in); e != nil {
 		s.requestFailed(w, r, e)
@@ -144,27 +141,29 @@ type moveForm struct {
 	Website *string `schema:"website"`
 }
 
-// handleReschedule offers the free times (GET) and moves the booking to
-// the chosen one (POST), keeping its UID so calendars update the event.
-func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet {
-		q := r.URL.Query()
-		b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
-		if !ok {
-			return
-		}
-		if b.CancelledAt != nil {
-			s.bookedPage(w, http.StatusOK, "This session is cancelled", s.bookedView(b, q.Get("t")))
-			return
-		}
-		f := s.moveForm(b, q.Get("t"))
-		if err := s.withDays(r.Context(), &f); err != nil {
-			s.storeFailed(w, r, err)
-			return
-		}
-		s.bookPage(w, http.StatusOK, f)
+// handleReschedulePage offers the free times to move to
+// (handleReschedule).
+func (s *server) handleReschedulePage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
+	if !ok {
 		return
 	}
+	if b.CancelledAt != nil {
+		s.bookedPage(w, http.StatusOK, "This session is cancelled", s.bookedView(b, q.Get("t")))
+		return
+	}
+	f := s.moveForm(b, q.Get("t"))
+	if err := s.withDays(r.Context(), &f); err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	s.bookPage(w, http.StatusOK, f)
+}
+
+// handleReschedule moves the booking to the chosen time, keeping its UID
+// so calendars update the event.
+func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 	var in moveForm
 	if _, e := decodeForm(s.forms, r, &in); e != nil {
 		s.requestFailed(w, r, e)

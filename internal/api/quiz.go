@@ -52,10 +52,6 @@ type quizResponse struct {
 }
 
 func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
-	if s.quiz == nil {
-		s.notFound(w, r)
-		return
-	}
 	var f quizForm
 	if _, e := decodeForm(s.forms, r, &f); e != nil {
 		s.requestFailed(w, r, e)
@@ -171,10 +167,6 @@ func (s *server) loadResult(ctx context.Context, id string) (*store.QuizResult, 
 }
 
 func (s *server) handleQuizResult(w http.ResponseWriter, r *http.Request) {
-	if s.quiz == nil {
-		s.notFound(w, r)
-		return
-	}
 	rec, res, err := s.loadResult(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.storeFailed(w, r, err)
@@ -218,10 +210,6 @@ type emailForm struct {
 }
 
 func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
-	if s.quiz == nil {
-		s.notFound(w, r)
-		return
-	}
 	var f emailForm
 	if _, e := decodeForm(s.forms, r, &f); e != nil {
 		s.requestFailed(w, r, e)
