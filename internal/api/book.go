@@ -168,7 +168,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	s.validateBooking(&f)
 
 	// Rate limits, by hashed address and by email.
-	ipKey := "book-ip:" + s.signer.hashIP(clientIP(r))
+	ipKey := "book-ip:" + s.signer.pseudonym(clientIP(r))
 	n, err := s.Store.CountHit(ctx, ipKey, time.Hour, now)
 	if err != nil {
 		s.bookUnavailable(w, r, f, err)
@@ -196,7 +196,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	// Per email, only attempts that would book count: a visitor fixing
 	// typos in the form does not use up the day's allowance.
-	n, err = s.Store.CountHit(ctx, "book-email:"+s.signer.hashIP(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
+	n, err = s.Store.CountHit(ctx, "book-email:"+s.signer.pseudonym(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
 	if err != nil {
 		s.bookUnavailable(w, r, f, err)
 		return
@@ -219,7 +219,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	b := &store.Booking{ID: store.NewID(), CreatedAt: now, Start: slot.Start, End: slot.End,
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
-		QuizResult: f.Result, IPHash: s.signer.hashIP(clientIP(r))}
+		QuizResult: f.Result, IPHash: s.signer.pseudonym(clientIP(r))}
 	msgs, err := s.bookingMessages(b, "confirmation", f.Values.TZ, s.quizSummary(ctx, b.QuizResult))
 	if err != nil {
 		s.Log.Error("compose booking emails", "err", err)
