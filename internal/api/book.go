@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,6 +40,8 @@ type bookForm struct {
 	TZ         string   `schema:"tz"`
 	Website    *string  `schema:"website"`
 }
+
+func (f *bookForm) honeypot() *string { return f.Website }
 
 // slotsResponse is GET /slots.
 type slotsResponse struct {
@@ -143,49 +146,21 @@ func (s *server) bookPage(w http.ResponseWriter, status int, f booking.Form) {
 	s.page(w, status, build.ShellPage{Layout: "book", Title: title, URL: build.BookURL, Data: f})
 }
 
-// handleBook books a consultation: checks, one transaction for the booking
-// and its emails, then a first attempt at sending them.
+// handleBook books a consultation in four steps: decode the form,
+// validate it, hold it to the rate limits and the availability rules,
+// and commit the booking with its emails in one transaction.
 func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
-	var in bookForm
-	if _, e := decodeForm(s.forms, r, &in, "challenges"); e != nil {
-		s.requestFailed(w, r, e)
+	f, ok := s.decodeBooking(w, r)
+	if !ok {
 		return
-	}
-	if in.Website == nil || *in.Website != "" {
-		s.Log.Info("booking honeypot", "present", in.Website != nil)
-		s.fakeSuccess(w, r)
-		return
-	}
-	ctx := r.Context()
-	now := s.Now()
-	f := s.newForm("/api/book")
-	f.Values = booking.Values{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), Company: strings.TrimSpace(in.Company),
-		Role: strings.TrimSpace(in.Role), Size: in.Size, Challenges: in.Challenges, Message: strings.TrimSpace(in.Message),
-		Consent: in.Consent == "yes", Slot: in.Slot, TZ: in.TZ}
-	if store.ValidID(in.Result) {
-		f.Result = in.Result
 	}
 	s.validateBooking(&f)
-
-	// Rate limits, by hashed address and by email.
-	ipKey := "book-ip:" + s.signer.pseudonym(clientIP(r))
-	n, err := s.Store.CountHit(ctx, ipKey, time.Hour, now)
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
+	// Every attempt from an address counts, a form with mistakes too.
+	if s.overLimit(w, r, f, "book-ip:"+s.signer.pseudonym(clientIP(r)), time.Hour, perIPPerHour,
+		"Too many booking attempts from your network in the last hour. Please try again later, or email us.") {
 		return
 	}
-	if n > perIPPerHour {
-		f.Message = "Too many booking attempts from your network in the last hour. Please try again later, or email us."
-		s.bookAgain(w, r, http.StatusTooManyRequests, f)
-		return
-	}
-
-	var start time.Time
-	if f.Values.Slot == "" {
-		f.Errors["slot"] = "Choose one of the times below."
-	} else if start, err = time.Parse(time.RFC3339, f.Values.Slot); err != nil {
-		f.Errors["slot"] = "Choose one of the times below."
-	}
+	start := parseSlot(&f)
 	if len(f.Errors) > 0 {
 		status := http.StatusBadRequest
 		if len(f.Errors) == 1 && f.Values.Slot == "" {
@@ -196,40 +171,87 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	// Per email, only attempts that would book count: a visitor fixing
 	// typos in the form does not use up the day's allowance.
-	n, err = s.Store.CountHit(ctx, "book-email:"+s.signer.pseudonym(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
+	if s.overLimit(w, r, f, "book-email:"+s.signer.pseudonym(strings.ToLower(f.Values.Email)), 24*time.Hour, perEmailPerDay,
+		"Too many booking attempts for this email address today. Please email us and we will find a time.") {
 		return
 	}
-	if n > perEmailPerDay {
-		f.Message = "Too many booking attempts for this email address today. Please email us and we will find a time."
-		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+	slot, ok := s.checkSlot(w, r, f, start, time.Time{})
+	if !ok {
 		return
 	}
-	busy, err := s.busy(ctx, start.Add(-48*time.Hour), start.Add(48*time.Hour))
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
-		return
-	}
-	slot, err := s.rules.Check(start, now, busy)
-	if err != nil {
-		s.slotProblem(w, r, f, err)
-		return
-	}
-	b := &store.Booking{ID: store.NewID(), CreatedAt: now, Start: slot.Start, End: slot.End,
+	s.commitBooking(w, r, f, &store.Booking{ID: store.NewID(), CreatedAt: s.Now(), Start: slot.Start, End: slot.End,
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
-		QuizResult: f.Result, IPHash: s.signer.pseudonym(clientIP(r))}
-	msgs, err := s.bookingMessages(b, "confirmation", f.Values.TZ, s.quizSummary(ctx, b.QuizResult))
+		QuizResult: f.Result, IPHash: s.signer.pseudonym(clientIP(r))})
+}
+
+// decodeBooking reads the posted booking form into the form to show
+// again; false when it answered the request itself (decodeHuman).
+func (s *server) decodeBooking(w http.ResponseWriter, r *http.Request) (booking.Form, bool) {
+	var in bookForm
+	if !s.decodeHuman(w, r, &in, "challenges") {
+		return booking.Form{}, false
+	}
+	f := s.newForm("/api/book")
+	f.Values = booking.Values{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), Company: strings.TrimSpace(in.Company),
+		Role: strings.TrimSpace(in.Role), Size: in.Size, Challenges: in.Challenges, Message: strings.TrimSpace(in.Message),
+		Consent: in.Consent == "yes", Slot: in.Slot, TZ: in.TZ}
+	if store.ValidID(in.Result) {
+		f.Result = in.Result
+	}
+	return f, true
+}
+
+// overLimit counts one attempt under key in a window of the given length
+// and answers when it is one too many (429, with msg) or cannot be
+// counted (503); then it returns true.
+func (s *server) overLimit(w http.ResponseWriter, r *http.Request, f booking.Form, key string, window time.Duration, max int, msg string) bool {
+	n, err := s.Store.CountHit(r.Context(), key, window, s.Now())
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return true
+	}
+	if n > max {
+		f.Message = msg
+		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+		return true
+	}
+	return false
+}
+
+// checkSlot checks a chosen start against the availability rules and
+// the active bookings around it, leaving out the one starting at except
+// (a booking being moved is not in its own way; zero for none). It
+// answers a start that cannot be booked, or a store that cannot say, and
+// then ok is false.
+func (s *server) checkSlot(w http.ResponseWriter, r *http.Request, f booking.Form, start, except time.Time) (slot booking.Slot, ok bool) {
+	busy, err := s.busy(r.Context(), start.Add(-48*time.Hour), start.Add(48*time.Hour))
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return booking.Slot{}, false
+	}
+	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return x.Start.Equal(except) })
+	slot, err = s.rules.Check(start, s.Now(), busy)
+	if err != nil {
+		s.slotProblem(w, r, f, err)
+		return booking.Slot{}, false
+	}
+	return slot, true
+}
+
+// commitBooking writes b and its emails in one transaction, makes a first
+// attempt at sending them, and answers with the booking's page.
+func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking) {
+	msgs, err := s.bookingMessages(b, "confirmation", f.Values.TZ, s.quizSummary(r.Context(), b.QuizResult))
 	if err != nil {
 		s.Log.Error("compose booking emails", "err", err)
 		s.internalError(w, r)
 		return
 	}
-	wctx, cancel := writeCtx(ctx)
+	wctx, cancel := writeCtx(r.Context())
 	defer cancel()
 	if err := s.Store.CreateBooking(wctx, b, msgs); err != nil {
-		// Validation above matches the store's rules, so anything but a
+		// Validation above applies the store's rules, so anything but a
 		// taken slot is the store failing: 503, nothing written.
 		if store.ErrorCode(err) == store.ECONFLICT {
 			s.slotProblem(w, r, f, booking.ErrTaken)
@@ -239,7 +261,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("booked", "id", b.ID, "start", b.Start)
-	s.drain(ctx)
+	s.drain(r.Context())
 	done := s.manageURL("/api/book/done", b)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusCreated, map[string]any{"id": b.ID, "start": b.Start, "end": b.End, "url": done})
@@ -250,7 +272,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 
 // validateBooking fills f.Errors for every field that is wrong, and
 // drops what is left unusable but harmless: repeated challenges, and a
-// visitor zone that is not one.
+// visitor zone that is not one. The chosen time is parseSlot's.
 func (s *server) validateBooking(f *booking.Form) {
 	v := &f.Values
 	if v.Name == "" {
@@ -284,6 +306,16 @@ func (s *server) validateBooking(f *booking.Form) {
 	}
 }
 
+// parseSlot returns the start the form chose, or notes the problem in
+// f.Errors.
+func parseSlot(f *booking.Form) time.Time {
+	start, err := time.Parse(time.RFC3339, f.Values.Slot)
+	if err != nil {
+		f.Errors["slot"] = "Choose one of the times below."
+	}
+	return start
+}
+
 // uniq returns list without repeats, in the order of first appearance.
 func uniq(list []string) []string {
 	seen := map[string]bool{}
@@ -298,11 +330,7 @@ func uniq(list []string) []string {
 // listed, and a message per problem.
 func (s *server) bookAgain(w http.ResponseWriter, r *http.Request, status int, f booking.Form) {
 	if wantsJSON(r) {
-		msg := f.Message
-		if msg == "" {
-			msg = "please check the form"
-		}
-		writeJSON(w, status, apiError{Error: msg, Fields: f.Errors})
+		writeJSON(w, status, apiError{Error: cmp.Or(f.Message, "please check the form"), Fields: f.Errors})
 		return
 	}
 	if f.Days == nil {
