@@ -137,13 +137,6 @@ func loadLeadsContent(dir string) (*quiz.Quiz, *time.Location, error) {
 	return q, loc, nil
 }
 
-// postgresEnvVars are the variables store.Open takes a Postgres URL from,
-// in its order of precedence; leads names the one it used.
-var postgresEnvVars = []string{"DATABASE_URL", "NETLIFY_DB_URL", "NETLIFY_DATABASE_URL"}
-
-// sqliteFile is the file store.Open keeps under DATA_DIR.
-const sqliteFile = "site.db"
-
 // openLeadsStore opens the store as the function does, and describes it
 // for the report ("sqlite .data/site.db", "postgres db.example.com/site
 // (DATABASE_URL)") without credentials. Unlike store.Open it will not
@@ -151,11 +144,10 @@ const sqliteFile = "site.db"
 // exist, because site ran in the wrong folder, would mislead.
 func openLeadsStore(ctx context.Context, getenv func(string) string) (store.Store, string, error) {
 	where := describeStore(getenv)
-	if !strings.HasPrefix(where, store.KindPostgres) {
-		dir := cmp.Or(getenv("DATA_DIR"), store.DefaultDataDir)
-		path := filepath.Join(dir, sqliteFile)
+	if !store.UsesPostgres(getenv) {
+		path := store.SQLitePath(getenv)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("leads: no store at %s: nothing has been recorded there (run site from the site's folder, set DATA_DIR to the folder holding %s, or set DATABASE_URL to read Postgres)", filepath.ToSlash(path), sqliteFile)
+			return nil, "", fmt.Errorf("leads: no store at %s: nothing has been recorded there (run site from the site's folder, set DATA_DIR to the folder holding %s, or set DATABASE_URL to read Postgres)", filepath.ToSlash(path), store.SQLiteFile)
 		}
 	}
 	st, err := store.Open(ctx, getenv)
@@ -170,19 +162,15 @@ func openLeadsStore(ctx context.Context, getenv func(string) string) (store.Stor
 // describeStore names the store store.Open picks for getenv. A Postgres
 // URL shows only its host and database, never its user or password.
 func describeStore(getenv func(string) string) string {
-	for _, name := range postgresEnvVars {
-		v := getenv(name)
-		if v == "" {
-			continue
-		}
-		// Key=value connection strings are not URLs; they get no details.
-		if u, err := url.Parse(v); err == nil && u.Host != "" && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-			return fmt.Sprintf("%s %s%s (%s)", store.KindPostgres, u.Host, u.Path, name)
-		}
-		return fmt.Sprintf("%s (%s)", store.KindPostgres, name)
+	v, name := store.PostgresURL(getenv)
+	if v == "" {
+		return store.KindSQLite + " " + filepath.ToSlash(store.SQLitePath(getenv))
 	}
-	dir := cmp.Or(getenv("DATA_DIR"), store.DefaultDataDir)
-	return store.KindSQLite + " " + filepath.ToSlash(filepath.Join(dir, sqliteFile))
+	// Key=value connection strings are not URLs; they get no details.
+	if u, err := url.Parse(v); err == nil && u.Host != "" && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		return fmt.Sprintf("%s %s%s (%s)", store.KindPostgres, u.Host, u.Path, name)
+	}
+	return fmt.Sprintf("%s (%s)", store.KindPostgres, name)
 }
 
 // sinceFlag is -since: empty for all time, a date, or a number of days

@@ -30,6 +30,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -62,38 +63,49 @@ var postgresEnv = []string{
 	"NETLIFY_DATABASE_URL", // the earlier Netlify DB (Neon) extension
 }
 
-// UsesPostgres reports whether Open would open Postgres: one of
-// DATABASE_URL, NETLIFY_DB_URL or NETLIFY_DATABASE_URL is set.
-func UsesPostgres(getenv func(string) string) bool {
+// PostgresURL returns the Postgres URL Open connects to and the variable
+// it comes from: the first of DATABASE_URL, NETLIFY_DB_URL or
+// NETLIFY_DATABASE_URL that is set, or "", "" when none is and Open uses
+// SQLite.
+func PostgresURL(getenv func(string) string) (url, variable string) {
 	for _, name := range postgresEnv {
-		if getenv(name) != "" {
-			return true
+		if v := getenv(name); v != "" {
+			return v, name
 		}
 	}
-	return false
+	return "", ""
+}
+
+// UsesPostgres reports whether Open would open Postgres (PostgresURL).
+func UsesPostgres(getenv func(string) string) bool {
+	url, _ := PostgresURL(getenv)
+	return url != ""
 }
 
 // DefaultDataDir is where Open puts the SQLite file when DATA_DIR is unset.
 const DefaultDataDir = ".data"
 
-// Open opens the store the environment asks for: Postgres at the first of
-// DATABASE_URL, NETLIFY_DB_URL or NETLIFY_DATABASE_URL that is set, otherwise
-// SQLite at $DATA_DIR/site.db (DATA_DIR defaults to .data and is created).
+// SQLiteFile is the name of the SQLite file in the data folder.
+const SQLiteFile = "site.db"
+
+// SQLitePath returns where Open keeps SQLite: SQLiteFile in DATA_DIR, or
+// in DefaultDataDir when DATA_DIR is unset.
+func SQLitePath(getenv func(string) string) string {
+	return filepath.Join(cmp.Or(getenv("DATA_DIR"), DefaultDataDir), SQLiteFile)
+}
+
+// Open opens the store the environment asks for: Postgres at PostgresURL
+// if set, otherwise SQLite at SQLitePath (its folder is created).
 // Migrations are applied before Open returns.
 func Open(ctx context.Context, getenv func(string) string) (Store, error) {
-	for _, name := range postgresEnv {
-		if url := getenv(name); url != "" {
-			return OpenPostgres(ctx, url)
-		}
+	if url, _ := PostgresURL(getenv); url != "" {
+		return OpenPostgres(ctx, url)
 	}
-	dir := getenv("DATA_DIR")
-	if dir == "" {
-		dir = DefaultDataDir
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	path := SQLitePath(getenv)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, &Error{Code: EUNAVAILABLE, Message: defaultMessage(EUNAVAILABLE), Err: err}
 	}
-	return openSQLite(ctx, filepath.Join(dir, "site.db"))
+	return openSQLite(ctx, path)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and
