@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -132,11 +133,7 @@ func canonicalKey(k string) bool {
 func describe(err error) string {
 	var multi schema.MultiError
 	if errors.As(err, &multi) {
-		keys := make([]string, 0, len(multi))
-		for k := range multi {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := slices.Sorted(maps.Keys(multi))
 		for _, k := range keys {
 			var unknown schema.UnknownKeyError
 			if errors.As(multi[k], &unknown) {
