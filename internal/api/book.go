@@ -101,21 +101,29 @@ func (s *server) withDays(ctx context.Context, f *booking.Form) error {
 	return nil
 }
 
-// days groups slots by the consultant's day, labelled with their offset.
+// dayLayout labels a day of free times: "Tuesday, December 1".
+const dayLayout = "Monday, January 2"
+
+// days groups slots by the consultant's day, labelled with their offset;
+// the one whose value is chosen is checked.
 func (s *server) days(slots []booking.Slot, chosen string) []booking.Day {
 	var days []booking.Day
 	for _, sl := range slots {
 		local := sl.Start.In(s.rules.Location)
-		label := local.Format("Monday, January 2")
+		label := local.Format(dayLayout)
 		if len(days) == 0 || days[len(days)-1].Label != label {
 			days = append(days, booking.Day{Label: label})
 		}
-		v := sl.Start.UTC().Format(time.RFC3339)
+		v := slotValue(sl.Start)
 		d := &days[len(days)-1]
 		d.Slots = append(d.Slots, booking.Option{Value: v, Label: slotLabel(local), Checked: v == chosen})
 	}
 	return days
 }
+
+// slotValue is a start as the forms send it (parseSlot reads it back):
+// RFC 3339 in UTC.
+func slotValue(start time.Time) string { return start.UTC().Format(time.RFC3339) }
 
 // slotLabel is a time with its zone and UTC offset: "9:00 AM CST (UTC−06:00)".
 func slotLabel(t time.Time) string {
@@ -359,7 +367,8 @@ func (s *server) slotProblem(w http.ResponseWriter, r *http.Request, f booking.F
 	f.Values.Slot = ""
 	if slots, e := s.freeSlots(r.Context()); e == nil {
 		for _, sl := range slots[:min(len(slots), 3)] {
-			f.Next = append(f.Next, booking.Option{Value: sl.Start.UTC().Format(time.RFC3339), Label: sl.Start.In(s.rules.Location).Format("Monday, January 2, ") + slotLabel(sl.Start.In(s.rules.Location))})
+			local := sl.Start.In(s.rules.Location)
+			f.Next = append(f.Next, booking.Option{Value: slotValue(sl.Start), Label: local.Format(dayLayout+", ") + slotLabel(local)})
 		}
 		f.Days = s.days(slots, "") // listed once, for the form below too
 	}
@@ -377,8 +386,7 @@ func (s *server) bookUnavailable(w http.ResponseWriter, r *http.Request, f booki
 	f.Message = "We could not book just now: nothing was saved, and your details are kept below. Please try again in a minute."
 	if start, err := time.Parse(time.RFC3339, f.Values.Slot); err == nil {
 		// The times cannot be listed; keep the one chosen.
-		local := start.In(s.rules.Location)
-		f.Days = []booking.Day{{Label: local.Format("Monday, January 2"), Slots: []booking.Option{{Value: f.Values.Slot, Label: slotLabel(local), Checked: true}}}}
+		f.Days = s.days([]booking.Slot{{Start: start}}, slotValue(start))
 	}
 	s.bookPage(w, http.StatusServiceUnavailable, f)
 }
@@ -399,9 +407,11 @@ func (s *server) drain(ctx context.Context) {
 
 // manageURL is a signed link to a booking's page (done, cancel, move).
 func (s *server) manageURL(path string, b *store.Booking) string {
-	tok := s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace))
-	return path + "?b=" + b.ID + "&t=" + tok
+	return linkURL(path, b.ID, s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace)))
 }
+
+// linkURL is path with a booking's id and a signed link's token.
+func linkURL(path, id, tok string) string { return path + "?b=" + id + "&t=" + tok }
 
 // clientIP is the address the request came from (lambdahttp sets it from
 // Netlify's header).

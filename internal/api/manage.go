@@ -47,9 +47,9 @@ func (s *server) linked(w http.ResponseWriter, r *http.Request) (*store.Booking,
 func (s *server) bookedView(b *store.Booking, tok string) BookedView {
 	local := b.Start.In(s.rules.Location)
 	return BookedView{
-		Booking: b, When: local.Format("Monday, January 2, 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format("Monday, January 2, 2006 at 15:04 UTC"),
+		Booking: b, When: local.Format(dayLayout+", 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format(dayLayout + ", 2006 at 15:04 UTC"),
 		Zone: s.rules.Location.String(), Token: tok, Cancelled: b.CancelledAt != nil,
-		CancelURL: "/api/book/cancel?b=" + b.ID + "&t=" + tok, MoveURL: "/api/book/reschedule?b=" + b.ID + "&t=" + tok,
+		CancelURL: linkURL("/api/book/cancel", b.ID, tok), MoveURL: linkURL("/api/book/reschedule", b.ID, tok),
 	}
 }
 
