@@ -140,13 +140,9 @@ func newSMTPSender(raw, from string) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MAIL_FROM %q: %w", from, err)
 	}
-	s.from = a.Address
-	s.helo = "localhost"
-	if i := strings.LastIndexByte(a.Address, '@'); i >= 0 {
-		// Announce ourselves as the sending domain: a Lambda's hostname is
-		// meaningless to the server, and some refuse bare IPs.
-		s.helo = a.Address[i+1:]
-	}
+	// Announce ourselves as the sending domain: a Lambda's hostname is
+	// meaningless to the server, and some refuse bare IPs.
+	s.from, s.helo = a.Address, domainOf(a.Address)
 	return s, nil
 }
 
