@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
@@ -236,8 +237,8 @@ type areaAverage struct {
 
 // summarizeQuiz counts results per band and averages each area's score.
 // An area's average is over the results that scored it (all of them,
-// unless the quiz gained an area since some were taken), rounded to the
-// nearest whole percent with halves up, as quiz scores are.
+// unless the quiz gained an area since some were taken), rounded as quiz
+// scores are (quiz.Mean).
 func summarizeQuiz(q *quiz.Quiz, results []store.QuizResult) quizSummary {
 	s := quizSummary{total: len(results), areas: make([]areaAverage, len(q.Dimensions))}
 	sums := make([]int, len(q.Dimensions))
@@ -256,7 +257,7 @@ func summarizeQuiz(q *quiz.Quiz, results []store.QuizResult) quizSummary {
 	}
 	for i, d := range q.Dimensions {
 		a := &s.areas[i]
-		a.id, a.name, a.average = d.ID, d.Name, roundedShare(sums[i], a.results, 1)
+		a.id, a.name, a.average = d.ID, d.Name, quiz.Mean(sums[i], a.results)
 	}
 	for _, b := range q.Bands {
 		s.bands = append(s.bands, bandCount{id: b.ID, headline: b.Headline, count: perBand[b.ID]})
@@ -270,39 +271,24 @@ func summarizeQuiz(q *quiz.Quiz, results []store.QuizResult) quizSummary {
 	return s
 }
 
-// roundedShare is scale·part/whole rounded to the nearest whole number,
-// halves up (quiz.percent's rule); 0 when whole is 0. With scale 100 it
-// is a percentage; with scale 1, a mean.
-func roundedShare(part, whole, scale int) int {
-	if whole <= 0 {
-		return 0
-	}
-	return (2*scale*part + whole) / (2 * whole)
-}
-
 // consented reports whether r's e-mail address may be shown: the store
 // keeps one only with consent, and this checks both again.
 func consented(r store.QuizResult) bool {
 	return r.Email != "" && r.ConsentAt != nil
 }
 
-// weakestAreas names r's two highest-scoring areas, highest first, ties
-// going to the area listed first in the quiz, as the results page does.
+// weakestAreas names r's weakest areas as the results page does
+// (quiz.Weakest), from the scores stored with it.
 func weakestAreas(q *quiz.Quiz, r store.QuizResult) []string {
-	type scored struct {
-		name  string
-		score int
-	}
-	var all []scored
+	var scored []quiz.DimensionScore
 	for _, d := range q.Dimensions {
 		if v, ok := r.Dimensions[d.ID]; ok {
-			all = append(all, scored{d.Name, v})
+			scored = append(scored, quiz.DimensionScore{ID: d.ID, Name: d.Name, Score: v})
 		}
 	}
-	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
 	var names []string
-	for _, s := range all[:min(quiz.WeakestCount, len(all))] {
-		names = append(names, s.name)
+	for _, d := range quiz.Weakest(scored) {
+		names = append(names, d.Name)
 	}
 	return names
 }
@@ -317,7 +303,7 @@ func writeQuizReport(w io.Writer, q *quiz.Quiz, loc *time.Location, where, perio
 		return tw.Flush()
 	}
 	fmt.Fprintf(tw, "%d %s, %d left an e-mail address with consent to be contacted (%d%%).\n\n",
-		s.total, plural(s.total, "completion", "completions"), s.consented, roundedShare(s.consented, s.total, 100))
+		s.total, plural(s.total, "completion", "completions"), s.consented, quiz.Percent(s.consented, s.total))
 
 	fmt.Fprintln(tw, "Completions by band")
 	for _, b := range s.bands {
@@ -325,7 +311,7 @@ func writeQuizReport(w io.Writer, q *quiz.Quiz, loc *time.Location, where, perio
 		if headline == "" {
 			headline = "(band no longer in quiz.toml)"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d%%\n", headline, printable(b.id), b.count, roundedShare(b.count, s.total, 100))
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d%%\n", headline, printable(b.id), b.count, quiz.Percent(b.count, s.total))
 	}
 
 	fmt.Fprintln(tw, "\nAverage gap score by area (0 = no sign of a gap, 100 = widest; rounded half up)")
@@ -511,10 +497,10 @@ func loadBookingZone(dir string) (*time.Location, error) {
 	if s.Booking == nil || s.Booking.TimeZone == "" {
 		return s.Location, nil
 	}
-	// As package booking reads it: "Local" would be this machine's zone,
+	// As booking.FromSite reads it: "Local" would be this machine's zone,
 	// not the consultant's.
-	loc, err := time.LoadLocation(s.Booking.TimeZone)
-	if err != nil || s.Booking.TimeZone == "Local" {
+	loc, ok := booking.LoadZone(s.Booking.TimeZone)
+	if !ok {
 		return nil, fmt.Errorf("leads: %s: booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", filepath.ToSlash(file), s.Booking.TimeZone)
 	}
 	return loc, nil

@@ -106,7 +106,7 @@ func leadsFixture(t testing.TB) []store.QuizResult {
 			Email: "dan@example.com", ConsentAt: consent(at(nov(3), 10, 2))},
 		{ID: leadID('e'), CreatedAt: at(nov(5), 16, 45), Overall: 90, Band: "outgrown", Dimensions: dims(60, 0, 33, 61, 100)},
 		{ID: leadID('f'), CreatedAt: at(nov(6), 9, 5), Overall: 80, Band: "outgrown", Dimensions: dims(70, 0, 34, 60, 100),
-			Email: "=1+1@example.com", ConsentAt: consent(at(nov(6), 9, 6))},
+			Email: "+1+1@example.com", ConsentAt: consent(at(nov(6), 9, 6))},
 	}
 }
 
@@ -165,7 +165,7 @@ func TestLeadsQuizReport(t *testing.T) {
 		reportLine(t, out, `  Technology adoption technology 51%`)
 		reportLine(t, out, `  Accountability accountability 100%`)
 		reportLine(t, out, `The latest 4 results, newest first \(times in America/Chicago\)`)
-		reportLine(t, out, `  2026-11-06 09:05 outgrown 80% Accountability, Strategy–operations alignment =1\+1@example.com`)
+		reportLine(t, out, `  2026-11-06 09:05 outgrown 80% Accountability, Strategy–operations alignment \+1\+1@example.com`)
 		reportLine(t, out, `  2026-11-05 16:45 outgrown 90% Accountability, Technology adoption anonymous`)
 		reportLine(t, out, `  2026-11-03 10:00 gap 70% Accountability, Strategy–operations alignment dan@example.com`)
 		reportLine(t, out, `  2026-11-01 00:30 gap 60% Accountability, Strategy–operations alignment anonymous`)
@@ -271,7 +271,7 @@ func TestLeadsQuizCSV(t *testing.T) {
 	want := [][]string{
 		{"id", "created_at", "band", "overall", "alignment", "process", "leadership", "technology", "accountability", "email", "consent_at"},
 		{leadID('z'), "2026-11-20T15:00:00Z", "'=HYPERLINK(1)", "5", "5", "", "", "", "", "", ""},
-		{leadID('f'), "2026-11-06T15:05:00Z", "outgrown", "80", "70", "0", "34", "60", "100", "'=1+1@example.com", "2026-11-06T15:06:00Z"},
+		{leadID('f'), "2026-11-06T15:05:00Z", "outgrown", "80", "70", "0", "34", "60", "100", "'+1+1@example.com", "2026-11-06T15:06:00Z"},
 		{leadID('e'), "2026-11-05T22:45:00Z", "outgrown", "90", "60", "0", "33", "61", "100", "", ""},
 		{leadID('d'), "2026-11-03T16:00:00Z", "gap", "70", "51", "11", "33", "41", "100", "dan@example.com", "2026-11-03T16:02:00Z"},
 		{leadID('c'), "2026-11-01T05:30:00Z", "gap", "60", "50", "10", "33", "40", "99", "", ""},

@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,22 +76,41 @@ func New(d Deps) http.Handler {
 	return s.routes()
 }
 
-// routes lists every route in one place.
+// routes lists every route in one place, by method and path. A site
+// without a quiz or without bookings has none of their routes: their
+// addresses are not found, as any other. A path that takes a form
+// answers the methods it does not take with a 405 and the site's message
+// page (methodNotAllowed), where ServeMux would answer in plain text.
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/quiz", s.handleQuiz)
-	mux.HandleFunc("GET /quiz/result/{id}", s.handleQuizResult)
-	mux.HandleFunc("GET /quiz/result/{id}/{$}", s.handleQuizResult)
-	mux.HandleFunc("/quiz/email", s.handleQuizEmail)
-	mux.HandleFunc("GET /slots", s.handleSlots)
-	mux.HandleFunc("GET /book", s.handleBookForm)
-	mux.HandleFunc("/book", s.handleBook)
-	mux.HandleFunc("GET /book/done", s.handleDone)
-	mux.HandleFunc("/book/cancel", s.handleCancel)
-	mux.HandleFunc("/book/reschedule", s.handleReschedule)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.notFound(w, r)
-	})
+	methods := map[string][]string{} // path → the methods it takes
+	handle := func(pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, h)
+		method, path, _ := strings.Cut(pattern, " ")
+		methods[path] = append(methods[path], method)
+	}
+	if s.quiz != nil {
+		handle("POST /quiz", s.handleQuiz)
+		handle("GET /quiz/result/{id}", s.handleQuizResult)
+		handle("GET /quiz/result/{id}/{$}", s.handleQuizResult)
+		handle("POST /quiz/email", s.handleQuizEmail)
+	}
+	if s.rules != nil {
+		handle("GET /slots", s.handleSlots)
+		handle("GET /book", s.handleBookForm)
+		handle("POST /book", s.handleBook)
+		handle("GET /book/done", s.handleDone)
+		handle("GET /book/cancel", s.handleCancelPage)
+		handle("POST /book/cancel", s.handleCancel)
+		handle("GET /book/reschedule", s.handleReschedulePage)
+		handle("POST /book/reschedule", s.handleReschedule)
+	}
+	for path, allow := range methods {
+		if slices.Contains(allow, http.MethodPost) {
+			mux.HandleFunc(path, s.methodNotAllowed(strings.Join(allow, ", ")))
+		}
+	}
+	mux.HandleFunc("/", s.notFound)
 	return s.secure(s.crossSite(stripPrefix(mux)))
 }
 
@@ -189,14 +209,20 @@ func (s *server) internalError(w http.ResponseWriter, r *http.Request) {
 
 // requestFailed answers a request the client must fix.
 func (s *server) requestFailed(w http.ResponseWriter, r *http.Request, e *requestError) {
-	link, label, allow := "/quiz/", "Back to the quiz", "POST"
+	link, label := "/quiz/", "Back to the quiz"
 	if strings.HasPrefix(r.URL.Path, "/book") {
-		link, label, allow = "/book/", "Back to booking", "GET, POST" // the booking routes also show their forms
-	}
-	if e.Status == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", allow)
+		link, label = "/book/", "Back to booking"
 	}
 	s.messagePage(w, r, e.Status, message{Title: "We could not read that form", Text: e.Message, Link: link, Label: label})
+}
+
+// methodNotAllowed answers a method a form's path does not take, as the
+// form's other problems are answered, with allow in the Allow header.
+func (s *server) methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		s.requestFailed(w, r, &requestError{http.StatusMethodNotAllowed, "use POST"})
+	}
 }
 
 // unavailable answers when the store is down; nothing was saved.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/mail"
@@ -41,6 +41,8 @@ type bookForm struct {
 	Website    *string  `schema:"website"`
 }
 
+func (f *bookForm) honeypot() *string { return f.Website }
+
 // slotsResponse is GET /slots.
 type slotsResponse struct {
 	TimeZone string         `json:"timeZone"` // the consultant's
@@ -48,10 +50,6 @@ type slotsResponse struct {
 }
 
 func (s *server) handleSlots(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return
-	}
 	slots, err := s.freeSlots(r.Context())
 	if err != nil {
 		s.storeFailed(w, r, err)
@@ -103,21 +101,29 @@ func (s *server) withDays(ctx context.Context, f *booking.Form) error {
 	return nil
 }
 
-// days groups slots by the consultant's day, labelled with their offset.
+// dayLayout labels a day of free times: "Tuesday, December 1".
+const dayLayout = "Monday, January 2"
+
+// days groups slots by the consultant's day, labelled with their offset;
+// the one whose value is chosen is checked.
 func (s *server) days(slots []booking.Slot, chosen string) []booking.Day {
 	var days []booking.Day
 	for _, sl := range slots {
 		local := sl.Start.In(s.rules.Location)
-		label := local.Format("Monday, January 2")
+		label := local.Format(dayLayout)
 		if len(days) == 0 || days[len(days)-1].Label != label {
 			days = append(days, booking.Day{Label: label})
 		}
-		v := sl.Start.UTC().Format(time.RFC3339)
+		v := slotValue(sl.Start)
 		d := &days[len(days)-1]
 		d.Slots = append(d.Slots, booking.Option{Value: v, Label: slotLabel(local), Checked: v == chosen})
 	}
 	return days
 }
+
+// slotValue is a start as the forms send it (parseSlot reads it back):
+// RFC 3339 in UTC.
+func slotValue(start time.Time) string { return start.UTC().Format(time.RFC3339) }
 
 // slotLabel is a time with its zone and UTC offset: "9:00 AM CST (UTC−06:00)".
 func slotLabel(t time.Time) string {
@@ -128,10 +134,6 @@ func slotLabel(t time.Time) string {
 // handleBookForm renders the form with the free times: the no-script path,
 // and where a quiz result's "Book a consultation" link leads.
 func (s *server) handleBookForm(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return
-	}
 	f := s.newForm("/api/book")
 	if id := r.URL.Query().Get("result"); store.ValidID(id) {
 		f.Result = id
@@ -152,53 +154,21 @@ func (s *server) bookPage(w http.ResponseWriter, status int, f booking.Form) {
 	s.page(w, status, theme.PageSpec{Layout: "book", Title: title, URL: theme.BookURL, Data: f})
 }
 
-// handleBook books a consultation: checks, one transaction for the booking
-// and its emails, then a first attempt at sending them.
+// handleBook books a consultation in four steps: decode the form,
+// validate it, hold it to the rate limits and the availability rules,
+// and commit the booking with its emails in one transaction.
 func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		s.notFound(w, r)
+	f, ok := s.decodeBooking(w, r)
+	if !ok {
 		return
-	}
-	var in bookForm
-	if _, e := decodeForm(s.forms, r, &in, "challenges"); e != nil {
-		s.requestFailed(w, r, e)
-		return
-	}
-	if in.Website == nil || *in.Website != "" {
-		s.Log.Info("booking honeypot", "present", in.Website != nil)
-		s.fakeSuccess(w, r)
-		return
-	}
-	ctx := r.Context()
-	now := s.Now()
-	f := s.newForm("/api/book")
-	f.Values = booking.Values{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), Company: strings.TrimSpace(in.Company),
-		Role: strings.TrimSpace(in.Role), Size: in.Size, Challenges: in.Challenges, Message: strings.TrimSpace(in.Message),
-		Consent: in.Consent == "yes", Slot: in.Slot, TZ: in.TZ}
-	if store.ValidID(in.Result) {
-		f.Result = in.Result
 	}
 	s.validateBooking(&f)
-
-	// Rate limits, by hashed address and by email.
-	ipKey := "book-ip:" + s.signer.hashIP(clientIP(r))
-	n, err := s.Store.CountHit(ctx, ipKey, time.Hour, now)
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
+	// Every attempt from an address counts, a form with mistakes too.
+	if s.overLimit(w, r, f, "book-ip:"+s.signer.pseudonym(clientIP(r)), time.Hour, perIPPerHour,
+		"Too many booking attempts from your network in the last hour. Please try again later, or email us.") {
 		return
 	}
-	if n > perIPPerHour {
-		f.Message = "Too many booking attempts from your network in the last hour. Please try again later, or email us."
-		s.bookAgain(w, r, http.StatusTooManyRequests, f)
-		return
-	}
-
-	var start time.Time
-	if f.Values.Slot == "" {
-		f.Errors["slot"] = "Choose one of the times below."
-	} else if start, err = time.Parse(time.RFC3339, f.Values.Slot); err != nil {
-		f.Errors["slot"] = "Choose one of the times below."
-	}
+	start := parseSlot(&f)
 	if len(f.Errors) > 0 {
 		status := http.StatusBadRequest
 		if len(f.Errors) == 1 && f.Values.Slot == "" {
@@ -209,40 +179,87 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	// Per email, only attempts that would book count: a visitor fixing
 	// typos in the form does not use up the day's allowance.
-	n, err = s.Store.CountHit(ctx, "book-email:"+s.signer.hashIP(strings.ToLower(f.Values.Email)), 24*time.Hour, now)
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
+	if s.overLimit(w, r, f, "book-email:"+s.signer.pseudonym(strings.ToLower(f.Values.Email)), 24*time.Hour, perEmailPerDay,
+		"Too many booking attempts for this email address today. Please email us and we will find a time.") {
 		return
 	}
-	if n > perEmailPerDay {
-		f.Message = "Too many booking attempts for this email address today. Please email us and we will find a time."
-		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+	slot, ok := s.checkSlot(w, r, f, start, time.Time{})
+	if !ok {
 		return
 	}
-	busy, err := s.busy(ctx, start.Add(-48*time.Hour), start.Add(48*time.Hour))
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
-		return
-	}
-	slot, err := s.rules.Check(start, now, busy)
-	if err != nil {
-		s.slotProblem(w, r, f, err)
-		return
-	}
-	b := &store.Booking{ID: store.NewID(), CreatedAt: now, Start: slot.Start, End: slot.End,
+	s.commitBooking(w, r, f, &store.Booking{ID: store.NewID(), CreatedAt: s.Now(), Start: slot.Start, End: slot.End,
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
-		QuizResult: f.Result, IPHash: s.signer.hashIP(clientIP(r))}
-	msgs, err := s.bookingMessages(b, "confirmation", f.Values.TZ, s.quizSummary(ctx, b.QuizResult))
+		QuizResult: f.Result, IPHash: s.signer.pseudonym(clientIP(r))})
+}
+
+// decodeBooking reads the posted booking form into the form to show
+// again; false when it answered the request itself (decodeHuman).
+func (s *server) decodeBooking(w http.ResponseWriter, r *http.Request) (booking.Form, bool) {
+	var in bookForm
+	if !s.decodeHuman(w, r, &in, "challenges") {
+		return booking.Form{}, false
+	}
+	f := s.newForm("/api/book")
+	f.Values = booking.Values{Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), Company: strings.TrimSpace(in.Company),
+		Role: strings.TrimSpace(in.Role), Size: in.Size, Challenges: in.Challenges, Message: strings.TrimSpace(in.Message),
+		Consent: in.Consent == "yes", Slot: in.Slot, TZ: in.TZ}
+	if store.ValidID(in.Result) {
+		f.Result = in.Result
+	}
+	return f, true
+}
+
+// overLimit counts one attempt under key in a window of the given length
+// and answers when it is one too many (429, with msg) or cannot be
+// counted (503); then it returns true.
+func (s *server) overLimit(w http.ResponseWriter, r *http.Request, f booking.Form, key string, window time.Duration, max int, msg string) bool {
+	n, err := s.Store.CountHit(r.Context(), key, window, s.Now())
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return true
+	}
+	if n > max {
+		f.Message = msg
+		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+		return true
+	}
+	return false
+}
+
+// checkSlot checks a chosen start against the availability rules and
+// the active bookings around it, leaving out the one starting at except
+// (a booking being moved is not in its own way; zero for none). It
+// answers a start that cannot be booked, or a store that cannot say, and
+// then ok is false.
+func (s *server) checkSlot(w http.ResponseWriter, r *http.Request, f booking.Form, start, except time.Time) (slot booking.Slot, ok bool) {
+	busy, err := s.busy(r.Context(), start.Add(-48*time.Hour), start.Add(48*time.Hour))
+	if err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return booking.Slot{}, false
+	}
+	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return x.Start.Equal(except) })
+	slot, err = s.rules.Check(start, s.Now(), busy)
+	if err != nil {
+		s.slotProblem(w, r, f, err)
+		return booking.Slot{}, false
+	}
+	return slot, true
+}
+
+// commitBooking writes b and its emails in one transaction, makes a first
+// attempt at sending them, and answers with the booking's page.
+func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking) {
+	msgs, err := s.bookingMessages(b, "confirmation", f.Values.TZ, s.quizSummary(r.Context(), b.QuizResult))
 	if err != nil {
 		s.Log.Error("compose booking emails", "err", err)
 		s.internalError(w, r)
 		return
 	}
-	wctx, cancel := writeCtx(ctx)
+	wctx, cancel := writeCtx(r.Context())
 	defer cancel()
 	if err := s.Store.CreateBooking(wctx, b, msgs); err != nil {
-		// Validation above matches the store's rules, so anything but a
+		// Validation above applies the store's rules, so anything but a
 		// taken slot is the store failing: 503, nothing written.
 		if store.ErrorCode(err) == store.ECONFLICT {
 			s.slotProblem(w, r, f, booking.ErrTaken)
@@ -252,7 +269,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("booked", "id", b.ID, "start", b.Start)
-	s.drain(ctx)
+	s.drain(r.Context())
 	done := s.manageURL("/api/book/done", b)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusCreated, map[string]any{"id": b.ID, "start": b.Start, "end": b.End, "url": done})
@@ -261,67 +278,67 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, done, http.StatusSeeOther)
 }
 
-// validateBooking fills f.Errors for every field that is wrong.
+// validateBooking fills f.Errors for every field that is wrong, and
+// drops what is left unusable but harmless: repeated challenges, and a
+// visitor zone that is not one. The chosen time is parseSlot's.
 func (s *server) validateBooking(f *booking.Form) {
-	v := f.Values
+	v := &f.Values
 	if v.Name == "" {
 		f.Errors["name"] = "Enter your name."
 	}
-	if msg := checkEmail(v.Email); msg != "" {
+	for field, val := range map[string]string{"name": v.Name, "company": v.Company, "role": v.Role} {
+		if msg := lineProblem(val); msg != "" {
+			f.Errors[field] = msg
+		}
+	}
+	if msg := emailProblem(v.Email); msg != "" {
 		f.Errors["email"] = msg
 	}
-	for field, val := range map[string]string{"name": v.Name, "company": v.Company, "role": v.Role} {
-		switch {
-		case hasCRLF(val):
-			f.Errors[field] = "Enter this on one line."
-		case hasControl(val, false):
-			f.Errors[field] = "Remove the special characters (tabs or control codes)."
-		case utf8.RuneCountInString(val) > 200:
-			f.Errors[field] = "Keep this under 200 characters."
-		}
+	if msg := messageProblem(v.Message); msg != "" {
+		f.Errors["message"] = msg
 	}
-	if hasControl(v.Message, true) {
-		f.Errors["message"] = "Remove the special characters (control codes) from the message."
-	}
-	seen := map[string]bool{}
-	uniq := v.Challenges[:0:0]
-	for _, c := range v.Challenges {
-		if !seen[c] {
-			seen[c] = true
-			uniq = append(uniq, c)
-		}
-	}
-	f.Values.Challenges = uniq
 	if v.Size != "" && !slices.Contains(f.Sizes, v.Size) {
 		f.Errors["size"] = "Choose one of the sizes listed."
 	}
+	v.Challenges = uniq(v.Challenges)
 	for _, c := range v.Challenges {
 		if !slices.Contains(f.Challenges, c) {
 			f.Errors["challenges"] = "Choose from the statements listed."
 		}
 	}
-	if utf8.RuneCountInString(v.Message) > 5000 {
-		f.Errors["message"] = "Keep the message under 5,000 characters."
-	}
 	if !v.Consent {
 		f.Errors["consent"] = "Tick the box so we may use these details for the session."
 	}
-	if v.TZ != "" {
-		if _, err := time.LoadLocation(v.TZ); err != nil || len(v.TZ) > 64 || v.TZ == "Local" {
-			f.Values.TZ = ""
-		}
+	if _, ok := booking.LoadZone(v.TZ); !ok {
+		v.TZ = ""
 	}
+}
+
+// parseSlot returns the start the form chose, or notes the problem in
+// f.Errors.
+func parseSlot(f *booking.Form) time.Time {
+	start, err := time.Parse(time.RFC3339, f.Values.Slot)
+	if err != nil {
+		f.Errors["slot"] = "Choose one of the times below."
+	}
+	return start
+}
+
+// uniq returns list without repeats, in the order of first appearance.
+func uniq(list []string) []string {
+	seen := map[string]bool{}
+	return slices.DeleteFunc(slices.Clone(list), func(x string) bool {
+		dup := seen[x]
+		seen[x] = true
+		return dup
+	})
 }
 
 // bookAgain answers with the form, the visitor's values kept, the times
 // listed, and a message per problem.
 func (s *server) bookAgain(w http.ResponseWriter, r *http.Request, status int, f booking.Form) {
 	if wantsJSON(r) {
-		msg := f.Message
-		if msg == "" {
-			msg = "please check the form"
-		}
-		writeJSON(w, status, apiError{Error: msg, Fields: f.Errors})
+		writeJSON(w, status, apiError{Error: cmp.Or(f.Message, "please check the form"), Fields: f.Errors})
 		return
 	}
 	if f.Days == nil {
@@ -350,7 +367,8 @@ func (s *server) slotProblem(w http.ResponseWriter, r *http.Request, f booking.F
 	f.Values.Slot = ""
 	if slots, e := s.freeSlots(r.Context()); e == nil {
 		for _, sl := range slots[:min(len(slots), 3)] {
-			f.Next = append(f.Next, booking.Option{Value: sl.Start.UTC().Format(time.RFC3339), Label: sl.Start.In(s.rules.Location).Format("Monday, January 2, ") + slotLabel(sl.Start.In(s.rules.Location))})
+			local := sl.Start.In(s.rules.Location)
+			f.Next = append(f.Next, booking.Option{Value: slotValue(sl.Start), Label: local.Format(dayLayout+", ") + slotLabel(local)})
 		}
 		f.Days = s.days(slots, "") // listed once, for the form below too
 	}
@@ -368,8 +386,7 @@ func (s *server) bookUnavailable(w http.ResponseWriter, r *http.Request, f booki
 	f.Message = "We could not book just now: nothing was saved, and your details are kept below. Please try again in a minute."
 	if start, err := time.Parse(time.RFC3339, f.Values.Slot); err == nil {
 		// The times cannot be listed; keep the one chosen.
-		local := start.In(s.rules.Location)
-		f.Days = []booking.Day{{Label: local.Format("Monday, January 2"), Slots: []booking.Option{{Value: f.Values.Slot, Label: slotLabel(local), Checked: true}}}}
+		f.Days = s.days([]booking.Slot{{Start: start}}, slotValue(start))
 	}
 	s.bookPage(w, http.StatusServiceUnavailable, f)
 }
@@ -390,24 +407,11 @@ func (s *server) drain(ctx context.Context) {
 
 // manageURL is a signed link to a booking's page (done, cancel, move).
 func (s *server) manageURL(path string, b *store.Booking) string {
-	tok := s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace))
-	return path + "?b=" + b.ID + "&t=" + tok
+	return linkURL(path, b.ID, s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace)))
 }
 
-// hasControl reports control characters (and Unicode's line and paragraph
-// separators), which must not reach email headers or invites; a message
-// may hold line breaks and tabs.
-func hasControl(s string, multiline bool) bool {
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return true
-		}
-	}
-	return false
-}
+// linkURL is path with a booking's id and a signed link's token.
+func linkURL(path, id, tok string) string { return path + "?b=" + id + "&t=" + tok }
 
 // clientIP is the address the request came from (lambdahttp sets it from
 // Netlify's header).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -41,54 +42,71 @@ func newDecoder() *schema.Decoder {
 }
 
 // decodeForm reads a url-encoded POST body into dst, a struct that exists
-// only to hold this form. It enforces the method (405), the content type
-// (415), the body size (413), valid UTF-8, each key at most once unless
-// listed in multi, and no unknown keys (400). On any error dst is left
-// zeroed, so nothing half-decoded is used.
-func decodeForm(d *schema.Decoder, r *http.Request, dst any, multi ...string) (url.Values, *requestError) {
-	if r.Method != http.MethodPost {
-		return nil, &requestError{http.StatusMethodNotAllowed, "use POST"}
-	}
+// only to hold this form (routes admits only POST). It enforces the
+// content type (415), the body size (413), valid UTF-8, each key at most
+// once unless listed in multi, and no unknown keys (400). On any error
+// dst is left zeroed, so nothing half-decoded is used.
+func decodeForm(d *schema.Decoder, r *http.Request, dst any, multi ...string) *requestError {
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/x-www-form-urlencoded" {
-		return nil, &requestError{http.StatusUnsupportedMediaType, "send the form as application/x-www-form-urlencoded"}
+		return &requestError{http.StatusUnsupportedMediaType, "send the form as application/x-www-form-urlencoded"}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
-		return nil, badRequest("could not read the request")
+		return badRequest("could not read the request")
 	}
 	if len(body) > MaxBody {
-		return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d KB", MaxBody>>10)}
+		return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d KB", MaxBody>>10)}
 	}
 	values, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, badRequest("the form is not valid url-encoded data")
+		return badRequest("the form is not valid url-encoded data")
 	}
 	for k, vs := range values {
 		if !utf8.ValidString(k) {
-			return nil, badRequest("a field name is not valid UTF-8")
+			return badRequest("a field name is not valid UTF-8")
 		}
 		if !canonicalKey(k) {
 			// gorilla/schema matches names case-insensitively and reads
 			// "00" or "+0" as 0 (and panics on "-1"), so two spellings of one
 			// field would get past the duplicate check: only the form's
 			// own spelling is accepted.
-			return nil, badRequest("unknown field %q", k)
+			return badRequest("unknown field %q", k)
 		}
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return nil, badRequest("field %q is not valid UTF-8", k)
+				return badRequest("field %q is not valid UTF-8", k)
 			}
 		}
 		if len(vs) > 1 && !slices.Contains(multi, k) {
-			return nil, badRequest("field %q was sent more than once", k)
+			return badRequest("field %q was sent more than once", k)
 		}
 	}
 	if err := d.Decode(dst, values); err != nil {
 		zero(dst)
-		return nil, badRequest("%s", describe(err))
+		return badRequest("%s", describe(err))
 	}
-	return values, nil
+	return nil
+}
+
+// humanForm is a form with a honeypot: the field "website", which people
+// never see and so send empty, and bots fill in or leave out.
+type humanForm interface{ honeypot() *string }
+
+// decodeHuman reads a posted form as decodeForm does and checks its
+// honeypot. It answers a form it cannot read, and a bot's with what looks
+// like success (nothing is scored or stored); then it returns false.
+func (s *server) decodeHuman(w http.ResponseWriter, r *http.Request, dst humanForm, multi ...string) bool {
+	if e := decodeForm(s.forms, r, dst, multi...); e != nil {
+		s.requestFailed(w, r, e)
+		return false
+	}
+	if h := dst.honeypot(); h == nil || *h != "" {
+		s.Log.Info("honeypot", "path", r.URL.Path, "present", h != nil)
+		s.fakeSuccess(w, r)
+		return false
+	}
+	return true
 }
 
 // canonicalKey reports whether a field name is spelled as our forms spell
@@ -115,11 +133,7 @@ func canonicalKey(k string) bool {
 func describe(err error) string {
 	var multi schema.MultiError
 	if errors.As(err, &multi) {
-		keys := make([]string, 0, len(multi))
-		for k := range multi {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := slices.Sorted(maps.Keys(multi))
 		for _, k := range keys {
 			var unknown schema.UnknownKeyError
 			if errors.As(multi[k], &unknown) {
@@ -142,6 +156,3 @@ func zero(dst any) {
 func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
-
-// hasCRLF reports a line break, which must never reach an email header.
-func hasCRLF(s string) bool { return strings.ContainsAny(s, "\r\n") }

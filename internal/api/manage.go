@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/store"
@@ -26,10 +24,6 @@ type BookedView struct {
 
 // managed loads the booking a signed link names, or answers the problem.
 func (s *server) managed(w http.ResponseWriter, r *http.Request, id, tok string) (*store.Booking, bool) {
-	if s.rules == nil {
-		s.notFound(w, r)
-		return nil, false
-	}
 	if err := s.signer.check("manage", id, tok, s.Now()); err != nil {
 		s.messagePage(w, r, http.StatusForbidden, message{Title: "This link does not work", Text: "The link is not valid or has expired. To change a booking, reply to its confirmation email.", Link: "/book/", Label: "Book a session"})
 		return nil, false
@@ -42,12 +36,20 @@ func (s *server) managed(w http.ResponseWriter, r *http.Request, id, tok string)
 	return b, true
 }
 
+// linked is managed for a signed link's query (b and t): it returns the
+// booking and the link's token.
+func (s *server) linked(w http.ResponseWriter, r *http.Request) (*store.Booking, string, bool) {
+	q := r.URL.Query()
+	b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
+	return b, q.Get("t"), ok
+}
+
 func (s *server) bookedView(b *store.Booking, tok string) BookedView {
 	local := b.Start.In(s.rules.Location)
 	return BookedView{
-		Booking: b, When: local.Format("Monday, January 2, 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format("Monday, January 2, 2006 at 15:04 UTC"),
+		Booking: b, When: local.Format(dayLayout+", 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format(dayLayout + ", 2006 at 15:04 UTC"),
 		Zone: s.rules.Location.String(), Token: tok, Cancelled: b.CancelledAt != nil,
-		CancelURL: "/api/book/cancel?b=" + b.ID + "&t=" + tok, MoveURL: "/api/book/reschedule?b=" + b.ID + "&t=" + tok,
+		CancelURL: linkURL("/api/book/cancel", b.ID, tok), MoveURL: linkURL("/api/book/reschedule", b.ID, tok),
 	}
 }
 
@@ -57,14 +59,13 @@ func (s *server) bookedPage(w http.ResponseWriter, status int, title string, v B
 
 // handleDone is the thank-you page after booking or moving.
 func (s *server) handleDone(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
+	b, tok, ok := s.linked(w, r)
 	if !ok {
 		return
 	}
-	v := s.bookedView(b, q.Get("t"))
+	v := s.bookedView(b, tok)
 	v.Just = "booked"
-	if q.Get("moved") == "1" {
+	if r.URL.Query().Get("moved") == "1" {
 		v.Just = "moved"
 	}
 	title := "Your session is booked"
@@ -81,32 +82,28 @@ type cancelForm struct {
 	Website *string `schema:"website"`
 }
 
-// handleCancel asks (GET) and then cancels (POST): the slot is freed, the
-// prospect gets a METHOD:CANCEL invite with the same UID and a higher
-// SEQUENCE, and the consultant is told.
-func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet {
-		q := r.URL.Query()
-		b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
-		if !ok {
-			return
-		}
-		v := s.bookedView(b, q.Get("t"))
-		v.Confirm = !v.Cancelled
-		s.bookedPage(w, http.StatusOK, "Cancel your session", v)
+// handleCancelPage asks before cancelling (handleCancel).
+func (s *server) handleCancelPage(w http.ResponseWriter, r *http.Request) {
+	b, tok, ok := s.linked(w, r)
+	if !ok {
 		return
 	}
+	v := s.bookedView(b, tok)
+	v.Confirm = !v.Cancelled
+	s.bookedPage(w, http.StatusOK, "Cancel your session", v)
+}
+
+// handleCancel cancels: the slot is freed, the prospect gets a
+// METHOD:CANCEL invite with the same UID and a higher SEQUENCE, and the
+// consultant is told.
+func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	var in cancelForm
-	if _, e := decodeForm(s.forms, r, &in); e != nil {
+	if e := decodeForm(s.forms, r, &in); e != nil {
 		s.requestFailed(w, r, e)
 		return
 	}
-	if _, ok := s.managed(w, r, in.B, in.T); !ok {
-		return
-	}
-	current, err := s.Store.Booking(r.Context(), in.B)
-	if err != nil {
-		s.storeFailed(w, r, err)
+	current, ok := s.managed(w, r, in.B, in.T)
+	if !ok {
 		return
 	}
 	quizText := s.quizSummary(r.Context(), current.QuizResult)
@@ -144,34 +141,32 @@ type moveForm struct {
 	Website *string `schema:"website"`
 }
 
-// handleReschedule offers the free times (GET) and moves the booking to
-// the chosen one (POST), keeping its UID so calendars update the event.
+func (f *moveForm) honeypot() *string { return f.Website }
+
+// handleReschedulePage offers the free times to move to
+// (handleReschedule).
+func (s *server) handleReschedulePage(w http.ResponseWriter, r *http.Request) {
+	b, tok, ok := s.linked(w, r)
+	if !ok {
+		return
+	}
+	if b.CancelledAt != nil {
+		s.bookedPage(w, http.StatusOK, "This session is cancelled", s.bookedView(b, tok))
+		return
+	}
+	f := s.moveForm(b, tok)
+	if err := s.withDays(r.Context(), &f); err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	s.bookPage(w, http.StatusOK, f)
+}
+
+// handleReschedule moves the booking to the chosen time, keeping its UID
+// so calendars update the event: decode, validate, check the slot, commit.
 func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet {
-		q := r.URL.Query()
-		b, ok := s.managed(w, r, q.Get("b"), q.Get("t"))
-		if !ok {
-			return
-		}
-		if b.CancelledAt != nil {
-			s.bookedPage(w, http.StatusOK, "This session is cancelled", s.bookedView(b, q.Get("t")))
-			return
-		}
-		f := s.moveForm(b, q.Get("t"))
-		if err := s.withDays(r.Context(), &f); err != nil {
-			s.storeFailed(w, r, err)
-			return
-		}
-		s.bookPage(w, http.StatusOK, f)
-		return
-	}
 	var in moveForm
-	if _, e := decodeForm(s.forms, r, &in); e != nil {
-		s.requestFailed(w, r, e)
-		return
-	}
-	if in.Website == nil || *in.Website != "" {
-		s.fakeSuccess(w, r)
+	if !s.decodeHuman(w, r, &in) {
 		return
 	}
 	b, ok := s.managed(w, r, in.B, in.T)
@@ -184,40 +179,38 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 	}
 	f := s.moveForm(b, in.T)
 	f.Values.Slot, f.Values.TZ = in.Slot, in.TZ
-	start, err := time.Parse(time.RFC3339, in.Slot)
-	if err != nil {
-		f.Errors["slot"] = "Choose one of the times below."
+	start := parseSlot(&f)
+	if len(f.Errors) > 0 {
 		s.bookAgain(w, r, http.StatusBadRequest, f)
 		return
 	}
-	busy, err := s.busy(r.Context(), start.Add(-48*time.Hour), start.Add(48*time.Hour))
-	if err != nil {
-		s.bookUnavailable(w, r, f, err)
+	slot, ok := s.checkSlot(w, r, f, start, b.Start)
+	if !ok {
 		return
 	}
-	// The booking's own slot does not count against the move.
-	busy = slicesDeleteFunc(busy, func(x booking.Busy) bool { return x.Start.Equal(b.Start) })
-	slot, err := s.rules.Check(start, s.Now(), busy)
-	if err != nil {
-		s.slotProblem(w, r, f, err)
-		return
-	}
+	s.commitMove(w, r, f, b, slot)
+}
+
+// commitMove moves b to slot and queues the emails about it in one
+// transaction, makes a first attempt at sending them, and answers with
+// the booking's page.
+func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking, slot booking.Slot) {
 	quizText := s.quizSummary(r.Context(), b.QuizResult)
 	wctx, cancel := writeCtx(r.Context())
 	defer cancel()
 	moved, err := s.Store.RescheduleBooking(wctx, b.ID, slot.Start, slot.End, func(nb *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(nb, "reschedule", in.TZ, quizText)
+		return s.bookingMessages(nb, "reschedule", f.Values.TZ, quizText)
 	})
-	if err != nil {
-		if store.ErrorCode(err) == store.ECONFLICT {
-			s.slotProblem(w, r, f, booking.ErrTaken)
-			return
-		}
-		if store.ErrorCode(err) == store.EINVALID {
-			f.Message = "The booking could not be moved: " + store.ErrorMessage(err) + "."
-			s.bookAgain(w, r, http.StatusBadRequest, f)
-			return
-		}
+	switch store.ErrorCode(err) {
+	case "":
+	case store.ECONFLICT:
+		s.slotProblem(w, r, f, booking.ErrTaken)
+		return
+	case store.EINVALID:
+		f.Message = "The booking could not be moved: " + store.ErrorMessage(err) + "."
+		s.bookAgain(w, r, http.StatusBadRequest, f)
+		return
+	default:
 		s.bookUnavailable(w, r, f, err)
 		return
 	}
@@ -229,16 +222,6 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 func (s *server) moveForm(b *store.Booking, tok string) booking.Form {
 	f := s.newForm("/api/book/reschedule")
 	f.Booking, f.Token = b.ID, tok
-	f.Message = "Your session is on " + strings.TrimSuffix(s.bookedView(b, tok).When, "") + ". Choose a new time."
+	f.Message = "Your session is on " + s.bookedView(b, tok).When + ". Choose a new time."
 	return f
-}
-
-func slicesDeleteFunc[T any](s []T, del func(T) bool) []T {
-	out := s[:0:0]
-	for _, x := range s {
-		if !del(x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }

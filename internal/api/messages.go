@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/store"
 )
@@ -23,10 +23,11 @@ import (
 func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText string) ([]store.OutboxMessage, error) {
 	site := s.Theme.Site()
 	local := b.Start.In(s.rules.Location)
-	when := local.Format("Monday, January 2 at 3:04 PM MST")
-	times := []string{fmt.Sprintf("%s (%s)", when, s.rules.Location), "UTC: " + b.Start.UTC().Format("Monday, January 2 at 15:04")}
-	if loc, err := time.LoadLocation(visitorTZ); err == nil && visitorTZ != "" && loc.String() != s.rules.Location.String() {
-		times = append(times, "Your time: "+b.Start.In(loc).Format("Monday, January 2 at 3:04 PM MST")+" ("+visitorTZ+")")
+	const whenLayout = dayLayout + " at 3:04 PM MST"
+	when := local.Format(whenLayout)
+	times := []string{fmt.Sprintf("%s (%s)", when, s.rules.Location), "UTC: " + b.Start.UTC().Format(dayLayout+" at 15:04")}
+	if loc, ok := booking.LoadZone(visitorTZ); ok && loc.String() != s.rules.Location.String() {
+		times = append(times, "Your time: "+b.Start.In(loc).Format(whenLayout)+" ("+visitorTZ+")")
 	}
 	manage := func(path string) string { return s.absURL(s.manageURL(path, b)) }
 	method, status := "REQUEST", ""

@@ -2,13 +2,13 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/cassidine/site/internal/mail"
@@ -25,6 +25,8 @@ type quizForm struct {
 	V       string       `schema:"v"`
 	Website *string      `schema:"website"` // must be present and empty
 }
+
+func (f *quizForm) honeypot() *string { return f.Website }
 
 type quizAnswer struct {
 	A string `schema:"a"`
@@ -51,51 +53,68 @@ type quizResponse struct {
 	HTML   template.HTML `json:"html"` // the result, rendered, for the page to insert
 }
 
+// handleQuiz scores a quiz form in three steps: decode the answers,
+// validate them, and commit the scored result.
 func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
-	if s.quiz == nil {
-		s.notFound(w, r)
+	form, version, ok := s.decodeQuiz(w, r)
+	if !ok {
 		return
 	}
+	answers, ok := s.validateQuiz(w, r, form, version)
+	if !ok {
+		return
+	}
+	s.commitQuiz(w, r, form, answers)
+}
+
+// decodeQuiz reads the posted answers, by statement id, into the form to
+// show again, and returns the quiz version the page was loaded with;
+// false when it answered the request itself (decodeHuman).
+func (s *server) decodeQuiz(w http.ResponseWriter, r *http.Request) (form quiz.Form, version string, ok bool) {
 	var f quizForm
-	if _, e := decodeForm(s.forms, r, &f); e != nil {
-		s.requestFailed(w, r, e)
-		return
+	if !s.decodeHuman(w, r, &f) {
+		return quiz.Form{}, "", false
 	}
-	if f.Website == nil || *f.Website != "" {
-		// A bot: it filled the hidden field or never saw the form. It gets
-		// what looks like success; nothing is scored or stored.
-		s.Log.Info("quiz honeypot", "present", f.Website != nil)
-		s.fakeSuccess(w, r)
-		return
-	}
-	answers := map[string]string{}
 	if len(f.Q) > len(s.quiz.Questions) {
 		s.requestFailed(w, r, badRequest("the form has %d answers; the quiz has %d statements", len(f.Q), len(s.quiz.Questions)))
-		return
+		return quiz.Form{}, "", false
 	}
+	answers := map[string]string{}
 	for i, q := range s.quiz.Questions {
 		answers[q.ID] = ""
 		if i < len(f.Q) {
 			answers[q.ID] = f.Q[i].A
 		}
 	}
-	form := quiz.Form{Quiz: s.quiz, Version: s.quizVer, Values: answers}
-	if f.V != s.quizVer {
+	return quiz.Form{Quiz: s.quiz, Version: s.quizVer, Values: answers}, f.V, true
+}
+
+// validateQuiz checks the answers against the quiz, which must be the
+// version the page was loaded with. It answers a form with problems,
+// keeping its answers, and then ok is false.
+func (s *server) validateQuiz(w http.ResponseWriter, r *http.Request, form quiz.Form, version string) (quiz.Answers, bool) {
+	if version != s.quizVer {
 		form.Message = "The quiz changed since this page was loaded. Your answers are kept; please check them and send the form again."
 		s.quizFormAgain(w, r, http.StatusConflict, form)
-		return
+		return nil, false
 	}
-	valid, problems := s.quiz.Validate(answers)
+	valid, problems := s.quiz.Validate(form.Values)
 	if len(problems) > 0 {
 		form.Errors = map[string]string{}
 		for _, p := range problems {
 			form.Errors[p.Question] = p.Message
 		}
 		s.quizFormAgain(w, r, http.StatusBadRequest, form)
-		return
+		return nil, false
 	}
-	res := s.quiz.Score(valid)
-	rec := &store.QuizResult{ID: store.NewID(), CreatedAt: s.Now(), Answers: valid, Overall: res.Score, Band: res.Band.ID, Dimensions: map[string]int{}}
+	return valid, true
+}
+
+// commitQuiz scores and stores the answers, and answers with the result:
+// a redirect to its page, or JSON with the result rendered to insert.
+func (s *server) commitQuiz(w http.ResponseWriter, r *http.Request, form quiz.Form, answers quiz.Answers) {
+	res := s.quiz.Score(answers)
+	rec := &store.QuizResult{ID: store.NewID(), CreatedAt: s.Now(), Answers: answers, Overall: res.Score, Band: res.Band.ID, Dimensions: map[string]int{}}
 	for _, d := range res.Dimensions {
 		rec.Dimensions[d.ID] = d.Score
 	}
@@ -108,29 +127,24 @@ func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("quiz scored", "id", rec.ID, "band", rec.Band)
-	view := s.resultView(rec.ID, res)
-	if wantsJSON(r) {
-		var frag bytes.Buffer
-		if err := s.Theme.RenderPartial(&frag, "partials/quiz-result.html", view); err != nil {
-			s.Log.Error("render result", "err", err)
-			s.internalError(w, r)
-			return
-		}
-		writeJSON(w, http.StatusCreated, quizResponse{ID: rec.ID, URL: resultPath(rec.ID), Result: res, HTML: template.HTML(frag.String())})
+	if !wantsJSON(r) {
+		http.Redirect(w, r, resultPath(rec.ID), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, resultPath(rec.ID), http.StatusSeeOther)
+	var frag bytes.Buffer
+	if err := s.Theme.RenderPartial(&frag, "partials/quiz-result.html", s.resultView(rec.ID, res)); err != nil {
+		s.Log.Error("render result", "err", err)
+		s.internalError(w, r)
+		return
+	}
+	writeJSON(w, http.StatusCreated, quizResponse{ID: rec.ID, URL: resultPath(rec.ID), Result: res, HTML: template.HTML(frag.String())})
 }
 
 // quizFormAgain answers with the form and the visitor's answers kept, a
 // message at each problem; JSON callers get the statement ids.
 func (s *server) quizFormAgain(w http.ResponseWriter, r *http.Request, status int, form quiz.Form) {
 	if wantsJSON(r) {
-		msg := form.Message
-		if msg == "" {
-			msg = "some statements are not answered"
-		}
-		writeJSON(w, status, apiError{Error: msg, Fields: form.Errors})
+		writeJSON(w, status, apiError{Error: cmp.Or(form.Message, "some statements are not answered"), Fields: form.Errors})
 		return
 	}
 	s.page(w, status, theme.PageSpec{Layout: "quiz", Title: s.quiz.Title, URL: theme.QuizURL, Data: form})
@@ -171,10 +185,6 @@ func (s *server) loadResult(ctx context.Context, id string) (*store.QuizResult, 
 }
 
 func (s *server) handleQuizResult(w http.ResponseWriter, r *http.Request) {
-	if s.quiz == nil {
-		s.notFound(w, r)
-		return
-	}
 	rec, res, err := s.loadResult(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.storeFailed(w, r, err)
@@ -217,18 +227,13 @@ type emailForm struct {
 	Website *string `schema:"website"`
 }
 
+func (f *emailForm) honeypot() *string { return f.Website }
+
+// handleQuizEmail attaches an address, given with consent, to a result
+// and emails the result to it: decode, validate, commit.
 func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
-	if s.quiz == nil {
-		s.notFound(w, r)
-		return
-	}
 	var f emailForm
-	if _, e := decodeForm(s.forms, r, &f); e != nil {
-		s.requestFailed(w, r, e)
-		return
-	}
-	if f.Website == nil || *f.Website != "" {
-		s.fakeSuccess(w, r)
+	if !s.decodeHuman(w, r, &f) {
 		return
 	}
 	rec, res, err := s.loadResult(r.Context(), f.ID)
@@ -238,32 +243,45 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	view := s.resultView(rec.ID, res)
 	view.EmailValue, view.ConsentGiven = f.Email, f.Consent == "yes"
-	view.EmailError = checkEmail(f.Email)
-	if !view.ConsentGiven {
-		view.ConsentError = "Tick the box so we may store your email with this result."
-	}
-	if view.EmailError != "" || view.ConsentError != "" {
-		if wantsJSON(r) {
-			fields := map[string]string{}
-			if view.EmailError != "" {
-				fields["email"] = view.EmailError
-			}
-			if view.ConsentError != "" {
-				fields["consent"] = view.ConsentError
-			}
-			writeJSON(w, http.StatusBadRequest, apiError{Error: "please check the form", Fields: fields})
-			return
-		}
-		s.resultPage(w, http.StatusBadRequest, view)
+	if !s.validateQuizEmail(w, r, &view) {
 		return
 	}
+	s.commitQuizEmail(w, r, view)
+}
+
+// validateQuizEmail checks the address and the consent. It answers with
+// the problems (the result page, or JSON naming the fields), and then it
+// returns false.
+func (s *server) validateQuizEmail(w http.ResponseWriter, r *http.Request, view *ResultView) bool {
+	fields := map[string]string{}
+	if view.EmailError = emailProblem(view.EmailValue); view.EmailError != "" {
+		fields["email"] = view.EmailError
+	}
+	if !view.ConsentGiven {
+		view.ConsentError = "Tick the box so we may store your email with this result."
+		fields["consent"] = view.ConsentError
+	}
+	if len(fields) == 0 {
+		return true
+	}
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "please check the form", Fields: fields})
+	} else {
+		s.resultPage(w, http.StatusBadRequest, *view)
+	}
+	return false
+}
+
+// commitQuizEmail stores the address with the result, queues the email of
+// the result and makes a first attempt at sending it, and answers.
+func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view ResultView) {
 	wctx, cancel := writeCtx(r.Context())
 	defer cancel()
-	if err := s.Store.SetQuizEmail(wctx, rec.ID, f.Email, s.Now()); err != nil {
+	if err := s.Store.SetQuizEmail(wctx, view.ID, view.EmailValue, s.Now()); err != nil {
 		if errors.Is(r.Context().Err(), context.Canceled) {
 			return
 		}
-		s.Log.Error("quiz email", "id", rec.ID, "err", err)
+		s.Log.Error("quiz email", "id", view.ID, "err", err)
 		view.EmailError = "We could not save your address just now; please try again in a minute."
 		if wantsJSON(r) {
 			writeJSON(w, http.StatusServiceUnavailable, apiError{Error: view.EmailError})
@@ -272,10 +290,10 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 		s.resultPage(w, http.StatusServiceUnavailable, view)
 		return
 	}
-	s.Log.Info("quiz email saved", "id", rec.ID)
-	if err := s.queueResultEmail(r.Context(), rec.ID, f.Email, res); err != nil {
+	s.Log.Info("quiz email saved", "id", view.ID)
+	if err := s.queueResultEmail(r.Context(), view.ID, view.EmailValue, view.Result); err != nil {
 		// The address and consent are saved; the consultant can resend.
-		s.Log.Error("queue quiz email", "id", rec.ID, "err", err)
+		s.Log.Error("queue quiz email", "id", view.ID, "err", err)
 	} else {
 		s.drain(r.Context())
 	}
@@ -283,7 +301,7 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		return
 	}
-	http.Redirect(w, r, resultPath(rec.ID)+"?emailed="+strconv.Itoa(1), http.StatusSeeOther)
+	http.Redirect(w, r, resultPath(view.ID)+"?emailed=1", http.StatusSeeOther)
 }
 
 // queueResultEmail puts "your readiness result" in the outbox for email.

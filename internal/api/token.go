@@ -53,10 +53,13 @@ func (s signer) check(purpose, id, tok string, now time.Time) error {
 	return nil
 }
 
-// hashIP is the client's address under the secret: rate limits count by
-// it, and the raw address is never stored.
-func (s signer) hashIP(ip string) string {
+// pseudonym is a keyed hash, under the secret, of what identifies a
+// visitor (the client's IP address, a booking's e-mail address): rate
+// limits count by it and a booking keeps it, and the value itself is
+// never stored. The "ip" label predates its use for addresses; it stays,
+// so counters and stored hashes keep their values.
+func (s signer) pseudonym(v string) string {
 	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte("ip\x00" + ip))
+	m.Write([]byte("ip\x00" + v))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }

@@ -21,11 +21,21 @@
 // once, each as "site.toml:LINE: message": an unknown time zone, a slot
 // length outside 1–480 minutes, a negative buffer or notice, a horizon
 // outside 1–365 days, a negative maxPerDay (0 means no limit), a blocked
-// date not written 2006-01-02, an unknown weekday name (the keys of
+// date not written 2006-01-02, a form choice (challenges, companySizes)
+// that is blank, not one line or longer than MaxText characters, more
+// than MaxChallenges challenges, an unknown weekday name (the keys of
 // [booking.hours] are monday … sunday, lower case), and any window that is
 // not "HH:MM-HH:MM" (an end of 24:00 means midnight), ends at or before
 // its start, is shorter than one slot, or overlaps another window of the
 // same day.
+//
+// # Details
+//
+// The details a prospect gives are held to one set of rules, which the
+// booking form and the store both apply: the limits MaxText, MaxMessage,
+// MaxChallenges and MaxEmail, CheckText (UTF-8, length, one line, no
+// control characters) and CheckEmail (OWASP's syntax). LoadZone reads
+// booking.timeZone and the zone a visitor's browser reports alike.
 //
 // # Slots
 //

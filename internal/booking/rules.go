@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -115,11 +116,10 @@ func FromSite(s *content.Site) (*Rules, error) {
 		r.Location = time.UTC
 	}
 	if b.TimeZone != "" {
-		loc, err := time.LoadLocation(b.TimeZone)
-		if err != nil || b.TimeZone == "Local" { // Local is the server's zone, not the consultant's
-			fail(line("booking.timeZone"), "booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", b.TimeZone)
-		} else {
+		if loc, ok := LoadZone(b.TimeZone); ok {
 			r.Location = loc
+		} else {
+			fail(line("booking.timeZone"), "booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", b.TimeZone)
 		}
 	}
 	slotOK := b.SlotMinutes > 0 && b.SlotMinutes <= maxSlotMinutes
@@ -139,6 +139,23 @@ func FromSite(s *content.Site) (*Rules, error) {
 		fail(line("booking.maxPerDay"), "booking.maxPerDay must not be negative (0 means no limit), got %d", b.MaxPerDay)
 	}
 
+	// The form's choices are stored with each booking: they must fit the
+	// limits the store holds bookings to, or every booking would fail.
+	for _, choices := range []struct {
+		key    string
+		values []string
+	}{{"booking.challenges", b.Challenges}, {"booking.companySizes", b.CompanySizes}} {
+		keyLine := line(choices.key)
+		for _, v := range choices.values {
+			if strings.TrimSpace(v) == "" || CheckText(v, MaxText, false) != nil {
+				fail(valueLine(src, keyLine, v), "%s: %q must be one line of 1 to %d characters", choices.key, v, MaxText)
+			}
+		}
+	}
+	if n := len(b.Challenges); n > MaxChallenges {
+		fail(line("booking.challenges"), "booking.challenges: at most %d statements, got %d", MaxChallenges, n)
+	}
+
 	blockedLine := line("booking.blocked")
 	for _, d := range b.Blocked {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
@@ -148,12 +165,7 @@ func FromSite(s *content.Site) (*Rules, error) {
 		r.Blocked[d] = true
 	}
 
-	names := make([]string, 0, len(b.Hours))
-	for name := range b.Hours {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(b.Hours)) {
 		key := "booking.hours." + name
 		keyLine := content.TOMLKeyLine(src, key)
 		if keyLine == 1 {

@@ -115,6 +115,20 @@ func TestFromSiteErrors(t *testing.T) {
 		{"negative max per day", "[booking]\n" + good + "maxPerDay = -1\n", []string{
 			`site.toml:7: booking.maxPerDay must not be negative (0 means no limit), got -1`,
 		}},
+		{"form choices past the store's limits", "[booking]\n" + good + `companySizes = ["1-10", " ", "11-50\n"]
+challenges = [
+  "Key people are leaving",
+  "` + strings.Repeat("x", booking.MaxText+1) + `",
+]
+`, []string{
+			`site.toml:7: booking.companySizes: " " must be one line of 1 to 200 characters`,
+			`site.toml:7: booking.companySizes: "11-50\n" must be one line of 1 to 200 characters`,
+			`site.toml:10: booking.challenges: "` + strings.Repeat("x", booking.MaxText+1) + `" must be one line of 1 to 200 characters`,
+		}},
+		{"too many challenges", "[booking]\n" + good + `challenges = [` + strings.Repeat(`"a", `, booking.MaxChallenges) + `"b"]
+`, []string{
+			`site.toml:7: booking.challenges: at most 20 statements, got 21`,
+		}},
 		{"blocked dates", "[booking]\n" + good + `blocked = [
   "2026-12-24",
   "2026-12-32",

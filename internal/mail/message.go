@@ -73,12 +73,20 @@ func NewMessage(from, to, subject, text string) Message {
 func newMessageID(from string) string {
 	host := "localhost"
 	if a, err := netmail.ParseAddress(from); err == nil {
-		if i := strings.LastIndexByte(a.Address, '@'); i >= 0 && i+1 < len(a.Address) {
-			host = strings.ToLower(a.Address[i+1:])
-		}
+		host = domainOf(a.Address)
 	}
 	// rand.Text: 26 base32 characters, 128 bits; never fails.
 	return "<" + strings.ToLower(rand.Text()) + "@" + host + ">"
+}
+
+// domainOf returns the domain of a bare address in lower case, or
+// "localhost" when it has none: how this host names itself to the mail
+// server and in Message-IDs.
+func domainOf(address string) string {
+	if i := strings.LastIndexByte(address, '@'); i >= 0 && i+1 < len(address) {
+		return strings.ToLower(address[i+1:])
+	}
+	return "localhost"
 }
 
 // Encode validates m and returns it as an outbox payload (JSON). A message

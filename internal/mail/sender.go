@@ -140,13 +140,9 @@ func newSMTPSender(raw, from string) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MAIL_FROM %q: %w", from, err)
 	}
-	s.from = a.Address
-	s.helo = "localhost"
-	if i := strings.LastIndexByte(a.Address, '@'); i >= 0 {
-		// Announce ourselves as the sending domain: a Lambda's hostname is
-		// meaningless to the server, and some refuse bare IPs.
-		s.helo = a.Address[i+1:]
-	}
+	// Announce ourselves as the sending domain: a Lambda's hostname is
+	// meaningless to the server, and some refuse bare IPs.
+	s.from, s.helo = a.Address, domainOf(a.Address)
 	return s, nil
 }
 
@@ -157,13 +153,7 @@ func (s *SMTPSender) addr() string { return net.JoinHostPort(s.host, strconv.Ito
 // off after the server took the message but before it said so is reported
 // as a failure and retried; the stable Message-ID marks the duplicate.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	msg, err := buildMsg(m)
+	msg, err := prepare(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -294,6 +284,18 @@ func (c *deadlineConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWr
 // InviteFileName is the name of the invite attachment.
 const InviteFileName = "invite.ics"
 
+// prepare is what every Sender does first: validate m, give up if ctx
+// is done, and build the message.
+func prepare(ctx context.Context, m Message) (*gomail.Msg, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return buildMsg(m)
+}
+
 // buildMsg turns m into a go-mail message. Its MIME structure is what
 // calendar-aware clients (Gmail, Outlook, Apple Mail) expect of an invite:
 //
@@ -354,13 +356,7 @@ type FileSender struct {
 
 // Send writes m to Dir/<message-id>.eml, creating Dir if needed.
 func (s *FileSender) Send(ctx context.Context, m Message) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	msg, err := buildMsg(m)
+	msg, err := prepare(ctx, m)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func FuzzValidateScore(f *testing.F) {
 			t.Errorf("Validate: no errors but %d of %d answers", len(a), len(q.Questions))
 		}
 		for _, e := range errs {
-			if _, sent := in[e.Question]; !sent && !containsQuestion(q, e.Question) {
+			if _, sent := in[e.Question]; !sent && !slices.ContainsFunc(q.Questions, func(qu Question) bool { return qu.ID == e.Question }) {
 				t.Errorf("FieldError for a field neither sent nor asked: %+v", e)
 			}
 			if _, ok := a[e.Question]; ok {
@@ -91,7 +92,7 @@ func checkResult(t *testing.T, q *Quiz, r Result, wantBand bool) {
 	}
 	for _, w := range r.Weakest {
 		for _, d := range r.Dimensions {
-			if d.Score > w.Score && !containsID(r.Weakest, d.ID) {
+			if d.Score > w.Score && !slices.ContainsFunc(r.Weakest, func(w DimensionScore) bool { return w.ID == d.ID }) {
 				t.Errorf("dimension %s (%d) scores above weakest %s (%d)", d.ID, d.Score, w.ID, w.Score)
 			}
 		}
@@ -102,24 +103,6 @@ func checkResult(t *testing.T, q *Quiz, r Result, wantBand bool) {
 	if !strings.HasPrefix(string(Chart(r)), "<svg ") {
 		t.Errorf("Chart did not draw")
 	}
-}
-
-func containsID(ds []DimensionScore, id string) bool {
-	for _, d := range ds {
-		if d.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func containsQuestion(q *Quiz, id string) bool {
-	for _, qu := range q.Questions {
-		if qu.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // FuzzParse checks that Parse never panics, that each of its errors

@@ -117,29 +117,44 @@ func (q *Quiz) Score(a Answers) Result {
 			counts[i]++
 		}
 	}
-	r := Result{Score: percent(total, n*top), Dimensions: make([]DimensionScore, len(q.Dimensions))}
+	r := Result{Score: Percent(total, n*top), Dimensions: make([]DimensionScore, len(q.Dimensions))}
 	for i, d := range q.Dimensions {
-		r.Dimensions[i] = DimensionScore{ID: d.ID, Name: d.Name, Score: percent(sums[i], counts[i]*top), Advice: d.Advice}
+		r.Dimensions[i] = DimensionScore{ID: d.ID, Name: d.Name, Score: Percent(sums[i], counts[i]*top), Advice: d.Advice}
 	}
 	if b := q.Band(r.Score); b != nil {
 		c := *b
 		c.Articles = slices.Clone(b.Articles)
 		r.Band = &c
 	}
-	r.Weakest = slices.Clone(r.Dimensions)
-	// Stable, so ties go to the dimension listed first.
-	slices.SortStableFunc(r.Weakest, func(a, b DimensionScore) int { return cmp.Compare(b.Score, a.Score) })
-	r.Weakest = r.Weakest[:min(WeakestCount, len(r.Weakest))]
+	r.Weakest = Weakest(r.Dimensions)
 	return r
 }
 
-// percent is 100·sum/most rounded to the nearest whole number, halves
-// up; 0 when most is 0.
-func percent(sum, most int) int {
-	if most <= 0 {
+// Weakest returns the WeakestCount highest of scores (fewer if there are
+// fewer), highest first, ties going to the one listed first: the areas a
+// Result names as weakest. scores is not modified.
+func Weakest(scores []DimensionScore) []DimensionScore {
+	w := slices.Clone(scores)
+	slices.SortStableFunc(w, func(a, b DimensionScore) int { return cmp.Compare(b.Score, a.Score) })
+	return w[:min(WeakestCount, len(w))]
+}
+
+// Percent returns 100·part/whole rounded to the nearest whole number,
+// halves up, and 0 when whole is 0: how every score is rounded, and how
+// a report of scores rounds its shares.
+func Percent(part, whole int) int { return roundDiv(100*part, whole) }
+
+// Mean returns the mean of n scores whose total is sum, rounded as
+// Percent rounds; 0 when n is 0.
+func Mean(sum, n int) int { return roundDiv(sum, n) }
+
+// roundDiv is num/den rounded to the nearest whole number, halves up;
+// 0 when den is not positive. num is not negative.
+func roundDiv(num, den int) int {
+	if den <= 0 {
 		return 0
 	}
-	return (200*sum + most) / (2 * most)
+	return (2*num + den) / (2 * den)
 }
 
 // Band returns the band whose range holds score, or nil if none does

@@ -247,8 +247,58 @@ func TestPercent(t *testing.T) {
 		{0, 0, 0},
 		{5, 0, 0},
 	} {
-		if got := percent(tc.sum, tc.most); got != tc.want {
-			t.Errorf("percent(%d, %d): got %d, want %d", tc.sum, tc.most, got, tc.want)
+		if got := Percent(tc.sum, tc.most); got != tc.want {
+			t.Errorf("Percent(%d, %d): got %d, want %d", tc.sum, tc.most, got, tc.want)
+		}
+	}
+}
+
+func TestMean(t *testing.T) {
+	for _, tc := range []struct{ sum, n, want int }{
+		{0, 3, 0},
+		{100, 2, 50},
+		{101, 2, 51}, // 50.5
+		{100, 3, 33}, // 33.3
+		{200, 3, 67}, // 66.7
+		{5, 0, 0},
+	} {
+		if got := Mean(tc.sum, tc.n); got != tc.want {
+			t.Errorf("Mean(%d, %d): got %d, want %d", tc.sum, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestWeakest(t *testing.T) {
+	ds := func(scores ...int) []DimensionScore {
+		var out []DimensionScore
+		for i, s := range scores {
+			out = append(out, DimensionScore{ID: string(rune('a' + i)), Score: s})
+		}
+		return out
+	}
+	ids := func(list []DimensionScore) string {
+		var b strings.Builder
+		for _, d := range list {
+			b.WriteString(d.ID)
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		scores []DimensionScore
+		want   string
+	}{
+		{nil, ""},
+		{ds(40), "a"},
+		{ds(10, 90, 50), "bc"},
+		{ds(50, 50, 50), "ab"}, // ties: the first listed
+		{ds(20, 70, 70, 90), "db"},
+	} {
+		in := slices.Clone(tc.scores)
+		if got := ids(Weakest(tc.scores)); got != tc.want {
+			t.Errorf("Weakest(%v): got %q, want %q", tc.scores, got, tc.want)
+		}
+		if !slices.Equal(in, tc.scores) {
+			t.Errorf("Weakest changed its argument: %v, was %v", tc.scores, in)
 		}
 	}
 }

@@ -52,15 +52,18 @@ const MaxBookingLength = 24 * time.Hour
 // Times are stored in UTC with microsecond precision and read back so.
 // Invalid input is EINVALID with a message that names the field: a bad id,
 // a missing start or end, an end not after the start, a blank name, an
-// e-mail address that is not one (or holds a line break, or is longer than
-// 254 bytes), text that is not UTF-8 or holds control characters (line
-// breaks and tabs are allowed in Message only), more than 200 characters
-// in Name, Company, Role, CompanySize or a challenge, more than 5000 in
-// Message, more than 20 challenges or an empty one, more than 128
-// characters in IPHash.
+// e-mail address booking.CheckEmail refuses, text booking.CheckText
+// refuses (not UTF-8, control characters, a line break outside Message),
+// more than booking.MaxText characters in Name, Company, Role,
+// CompanySize or a challenge, more than booking.MaxMessage in Message,
+// more than booking.MaxChallenges challenges or an empty one, more than
+// 128 characters in IPHash. These are the booking form's own rules, so a
+// booking the form accepted is never refused for them.
 //
 // Messages to queue (msgs, and what build returns) are checked too: Kind
-// up to 40 lower-case letters and hyphens, To an address, Payload 1 byte
+// up to 40 lower-case letters and hyphens, To one line of at most
+// booking.MaxEmail characters (Message.Encode in package mail checks that
+// it is an address), Payload 1 byte
 // to 1 MiB, Booking "" or an id. They get defaults: Booking the booking
 // concerned, CreatedAt now, NextAttempt CreatedAt (due at once). Their ID,
 // Attempts, LastError and SentAt are ignored, since a queued message is

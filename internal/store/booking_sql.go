@@ -11,17 +11,17 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/cassidine/site/internal/booking"
 )
 
-// Limits on booking and message fields, in characters (runes), as the
-// CHECK constraints of migration 0002 count them; the e-mail address is
-// limited in bytes by maxEmailLen, which is stricter.
+// Limits on the fields of bookings and messages that only the store
+// has; the prospect's details are held to package booking's limits
+// (booking.MaxText and the rest), which the booking form applies too.
+// Text is counted in characters (runes), as the CHECK constraints of
+// migration 0002 count it.
 const (
-	maxTextLen       = 200  // name, company, role, company size, one challenge
-	maxMessageLen    = 5000 // the prospect's free-text message
-	maxChallenges    = 20
 	maxIPHashLen     = 128
 	maxKindLen       = 40
 	maxPayloadLen    = 1 << 20 // bytes
@@ -501,7 +501,11 @@ func validateMessage(m *OutboxMessage) error {
 	if m.Kind == "" || len(m.Kind) > maxKindLen || strings.Trim(m.Kind, "abcdefghijklmnopqrstuvwxyz-") != "" {
 		return Errorf(EINVALID, "message kind %q: want up to %d lower-case letters and hyphens", m.Kind, maxKindLen)
 	}
-	if err := checkEmail("recipient", m.To); err != nil {
+	// The recipient may be the consultant's own address, which the
+	// prospect's rule (booking.CheckEmail) is not for: the store holds it
+	// to one line of address length, and the mail package checks the
+	// address when it encodes the payload.
+	if err := checkText("recipient", m.To, booking.MaxEmail, true, false); err != nil {
 		return err
 	}
 	switch {
@@ -531,27 +535,27 @@ func validateBooking(b *Booking) error {
 		max      int
 		required bool
 	}{
-		{"name", b.Name, maxTextLen, true},
-		{"company", b.Company, maxTextLen, false},
-		{"role", b.Role, maxTextLen, false},
-		{"company size", b.CompanySize, maxTextLen, false},
+		{"name", b.Name, booking.MaxText, true},
+		{"company", b.Company, booking.MaxText, false},
+		{"role", b.Role, booking.MaxText, false},
+		{"company size", b.CompanySize, booking.MaxText, false},
 		{"IP hash", b.IPHash, maxIPHashLen, false},
 	} {
 		if err := checkText(f.name, f.value, f.max, f.required, false); err != nil {
 			return err
 		}
 	}
-	if err := checkText("message", b.Message, maxMessageLen, false, true); err != nil {
+	if err := checkText("message", b.Message, booking.MaxMessage, false, true); err != nil {
 		return err
 	}
 	if err := checkEmail("e-mail address", b.Email); err != nil {
 		return err
 	}
-	if len(b.Challenges) > maxChallenges {
-		return Errorf(EINVALID, "more than %d challenges", maxChallenges)
+	if len(b.Challenges) > booking.MaxChallenges {
+		return Errorf(EINVALID, "more than %d challenges", booking.MaxChallenges)
 	}
 	for _, c := range b.Challenges {
-		if err := checkText("challenge", c, maxTextLen, true, false); err != nil {
+		if err := checkText("challenge", c, booking.MaxText, true, false); err != nil {
 			return err
 		}
 	}
@@ -575,34 +579,25 @@ func validateSlot(start, end time.Time) error {
 	return nil
 }
 
-// checkText checks a text field: valid UTF-8, at most max characters, not
-// blank if required, and free of control characters, except that a
-// multi-line field may hold line breaks and tabs. Single-line fields end up
-// in mail headers and calendar invites, where a line break would start a
-// new header.
+// checkText applies booking.CheckText to a field, naming it in the
+// error; a required field must not be blank.
 func checkText(field, s string, max int, required, multiline bool) error {
-	switch {
-	case !utf8.ValidString(s):
-		return Errorf(EINVALID, "%s is not valid UTF-8", field)
-	case required && strings.TrimSpace(s) == "":
+	if required && strings.TrimSpace(s) == "" {
 		return Errorf(EINVALID, "%s is required", field)
-	case utf8.RuneCountInString(s) > max:
-		return Errorf(EINVALID, "%s is longer than %d characters", field, max)
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return Errorf(EINVALID, "%s contains control characters", field)
-		}
+	if err := booking.CheckText(s, max, multiline); err != nil {
+		return Errorf(EINVALID, "%s: %v", field, err)
 	}
 	return nil
 }
 
-// checkEmail is validateEmail plus the text checks, naming the field.
+// checkEmail applies booking.CheckEmail, the rule for an address a
+// prospect gives, naming the field in the error.
 func checkEmail(field, email string) error {
-	if err := checkText(field, email, maxEmailLen, true, false); err != nil {
-		return err
+	if err := booking.CheckEmail(email); err != nil {
+		return Errorf(EINVALID, "%s: %v", field, err)
 	}
-	return validateEmail(email)
+	return nil
 }
 
 // cleanReason makes a sending error storable: valid UTF-8, no NUL (which

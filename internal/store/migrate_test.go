@@ -1,9 +1,13 @@
 package store
 
 import (
+	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/cassidine/site/internal/booking"
 )
 
 // TestMigrationsMatch checks that every dialect has the same migrations,
@@ -27,6 +31,34 @@ func TestMigrationsMatch(t *testing.T) {
 	for i := range sqlite {
 		if sqlite[i].name != postgres[i].name {
 			t.Errorf("migration %04d: sqlite %q, postgres %q, want the same name", i+1, sqlite[i].name, postgres[i].name)
+		}
+	}
+}
+
+// TestMigrationLimits checks that the CHECK constraints of the bookings
+// tables state package booking's limits, which the form and the Go
+// validation apply: a different number in SQL would let one refuse what
+// the other accepts. Changing a limit takes a new migration.
+func TestMigrationLimits(t *testing.T) {
+	for _, d := range []struct{ dir, length string }{{"sqlite", "length"}, {"postgres", "char_length"}} {
+		src, err := fs.ReadFile(migrationFiles, "migrations/"+d.dir+"/0002_bookings.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		length := d.length
+		for _, want := range []string{
+			fmt.Sprintf("%s(name) BETWEEN 1 AND %d", length, booking.MaxText),
+			fmt.Sprintf("%s(email) BETWEEN 3 AND %d", length, booking.MaxEmail),
+			fmt.Sprintf("%s(company) <= %d", length, booking.MaxText),
+			fmt.Sprintf("%s(role) <= %d", length, booking.MaxText),
+			fmt.Sprintf("%s(company_size) <= %d", length, booking.MaxText),
+			fmt.Sprintf("%s(message) <= %d", length, booking.MaxMessage),
+			fmt.Sprintf("array_length(challenges) <= %d", booking.MaxChallenges),
+			fmt.Sprintf("%s(recipient) BETWEEN 3 AND %d", length, booking.MaxEmail),
+		} {
+			if !strings.Contains(string(src), want) {
+				t.Errorf("migrations/%s/0002_bookings.sql: no %q", d.dir, want)
+			}
 		}
 	}
 }

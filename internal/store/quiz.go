@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -42,9 +41,6 @@ type QuizStore interface {
 	QuizResults(ctx context.Context, since time.Time) ([]QuizResult, error)
 }
 
-// maxEmailLen is the longest address SMTP can carry (RFC 5321 path limit).
-const maxEmailLen = 254
-
 // validateQuizResult checks the invariants the tables also enforce, so that
 // callers get EINVALID with a readable message instead of a constraint name.
 func validateQuizResult(r *QuizResult) error {
@@ -66,24 +62,7 @@ func validateQuizResult(r *QuizResult) error {
 		}
 	}
 	if r.Email != "" {
-		return validateEmail(r.Email)
-	}
-	return nil
-}
-
-// validateEmail is a guard, not the form's validation: it keeps out values
-// that would break a mail header later (line breaks, spaces) or that
-// cannot be an address at all. The form gives the friendly per-field message.
-func validateEmail(email string) error {
-	switch {
-	case email == "":
-		return Errorf(EINVALID, "e-mail address is empty")
-	case len(email) > maxEmailLen:
-		return Errorf(EINVALID, "e-mail address is longer than %d characters", maxEmailLen)
-	case strings.ContainsAny(email, " \t\r\n<>,;\""):
-		return Errorf(EINVALID, "e-mail address contains spaces or punctuation that addresses cannot")
-	case strings.Count(email, "@") != 1 || strings.HasPrefix(email, "@") || strings.HasSuffix(email, "@"):
-		return Errorf(EINVALID, "e-mail address must look like name@example.com")
+		return checkEmail("e-mail address", r.Email)
 	}
 	return nil
 }

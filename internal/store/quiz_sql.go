@@ -78,7 +78,7 @@ func (s *db) SetQuizEmail(ctx context.Context, id, email string, at time.Time) e
 	if err := s.check(); err != nil {
 		return err
 	}
-	if err := validateEmail(email); err != nil {
+	if err := checkEmail("e-mail address", email); err != nil {
 		return err
 	}
 	if at.IsZero() {

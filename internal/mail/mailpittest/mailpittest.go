@@ -268,23 +268,6 @@ func (mp *Server) Messages() []Summary {
 	return list.Messages
 }
 
-// WaitMessages polls until Mailpit holds at least n messages and returns
-// them, or fails after timeout.
-func (mp *Server) WaitMessages(n int, timeout time.Duration) []Summary {
-	mp.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		list := mp.Messages()
-		if len(list) >= n {
-			return list
-		}
-		if time.Now().After(deadline) {
-			mp.t.Fatalf("mailpit: got %d messages within %s, want %d\nmailpit log:\n%s", len(list), timeout, n, mp.Logs())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // Message returns one message (GET /api/v1/message/{ID}).
 func (mp *Server) Message(id string) Message {
 	mp.t.Helper()

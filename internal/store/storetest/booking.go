@@ -271,18 +271,7 @@ func testBookingCancel(t *testing.T, open Opener) {
 	want.Sequence = 1
 	wantAt := at.UTC().Truncate(time.Microsecond)
 	want.CancelledAt = &wantAt
-	if seen == nil {
-		t.Fatal("build was not called")
-	}
-	if d := diffBooking(seen, &want); d != "" {
-		t.Errorf("build got: %s", d)
-	}
-	if d := diffBooking(got, &want); d != "" {
-		t.Errorf("CancelBooking returned: %s", d)
-	}
-	if d := diffBooking(mustBooking(t, s, b.ID), &want); d != "" {
-		t.Errorf("Booking after cancel: %s", d)
-	}
+	wantChanged(t, s, "CancelBooking", seen, got, &want)
 	if msgs := mustOutbox(t, s, true); len(msgs) != 3 || kindCount(msgs, "cancellation", b.ID) != 1 || kindCount(msgs, "cancel-notice", b.ID) != 1 {
 		t.Errorf("Outbox after cancel: %+v, want the confirmation, a cancellation and a cancel-notice", msgs)
 	}
@@ -364,18 +353,7 @@ func testBookingReschedule(t *testing.T, open Opener) {
 	}
 	want := *a
 	want.Start, want.End, want.Sequence = slot(4), slot(6), 1
-	if seen == nil {
-		t.Fatal("build was not called")
-	}
-	if d := diffBooking(seen, &want); d != "" {
-		t.Errorf("build got: %s", d)
-	}
-	if d := diffBooking(got, &want); d != "" {
-		t.Errorf("RescheduleBooking returned: %s", d)
-	}
-	if d := diffBooking(mustBooking(t, s, a.ID), &want); d != "" {
-		t.Errorf("Booking after reschedule: %s", d)
-	}
+	wantChanged(t, s, "RescheduleBooking", seen, got, &want)
 	if msgs := mustOutbox(t, s, false); len(msgs) != 1 || kindCount(msgs, "reschedule", a.ID) != 1 {
 		t.Errorf("Outbox after reschedule: %+v, want one reschedule message", msgs)
 	}
@@ -902,6 +880,25 @@ func kindCount(msgs []store.OutboxMessage, kind, booking string) int {
 		}
 	}
 	return n
+}
+
+// wantChanged checks a change made by call (CancelBooking or
+// RescheduleBooking): its build callback saw the booking want, the call
+// returned it, and the store holds it.
+func wantChanged(t *testing.T, s store.Store, call string, seen, got, want *store.Booking) {
+	t.Helper()
+	if seen == nil {
+		t.Fatal("build was not called")
+	}
+	if d := diffBooking(seen, want); d != "" {
+		t.Errorf("build got: %s", d)
+	}
+	if d := diffBooking(got, want); d != "" {
+		t.Errorf("%s returned: %s", call, d)
+	}
+	if d := diffBooking(mustBooking(t, s, want.ID), want); d != "" {
+		t.Errorf("Booking after %s: %s", call, d)
+	}
 }
 
 // diffBooking describes how got differs from want, or returns "". Times
