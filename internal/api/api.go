@@ -45,7 +45,7 @@ type Deps struct {
 	Store       store.Store
 	Theme       *theme.Theme // the site's settings, layouts, assets and quiz
 	Mail        mail.Sender  // nil: emails stay queued in the outbox
-	Secret      []byte       // SITE_SECRET: signs cancel links, hashes client IPs
+	Secret      []byte       // SITE_SECRET: signs manage links, keys the pseudonyms of addresses and emails
 	NotifyEmail string       // the consultant's address (default: site.toml email)
 	MailFrom    string       // the sender (default: the site's title and email)
 	Now         func() time.Time

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -344,11 +345,7 @@ func (b *builder) classify() error {
 	b.pages, b.section = nil, nil
 	b.skipped, b.broken, b.scheduled = map[string]string{}, map[string]*Page{}, nil
 	b.docs = make(map[*Page]*markdown.Doc, len(b.sources))
-	files := make([]string, 0, len(b.sources))
-	for f := range b.sources {
-		files = append(files, f)
-	}
-	slices.Sort(files)
+	files := slices.Sorted(maps.Keys(b.sources))
 	var all content.ErrorList
 	for _, f := range files {
 		src := b.sources[f]

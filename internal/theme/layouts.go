@@ -6,10 +6,11 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,12 +117,7 @@ func (l *Layouts) Partial(w io.Writer, name string, v any) error {
 
 // Names lists the layouts, for messages.
 func (l *Layouts) Names() string {
-	var n []string
-	for k := range l.set {
-		n = append(n, k)
-	}
-	sort.Strings(n)
-	return strings.Join(n, ", ")
+	return strings.Join(slices.Sorted(maps.Keys(l.set)), ", ")
 }
 
 var templateErrRE = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
