@@ -434,9 +434,9 @@ func TestLeadsSendLimit(t *testing.T) {
 	}
 }
 
-func TestLeadsSendSMTPDown(t *testing.T) {
-	dataDir := t.TempDir()
-	getenv := func(name string) string {
+// smtpDownEnv is an environment whose mail server refuses connections.
+func smtpDownEnv(dataDir string) func(string) string {
+	return func(name string) string {
 		switch name {
 		case "DATA_DIR":
 			return dataDir
@@ -447,6 +447,11 @@ func TestLeadsSendSMTPDown(t *testing.T) {
 		}
 		return ""
 	}
+}
+
+func TestLeadsSendSMTPDown(t *testing.T) {
+	dataDir := t.TempDir()
+	getenv := smtpDownEnv(dataDir)
 	st := openSeedStore(t, getenv)
 	if err := st.QueueMessages(context.Background(), []store.OutboxMessage{
 		leadsMessage(t, "quiz-result", "ann@example.com"),
@@ -501,17 +506,7 @@ func TestLeadsSendSMTPDown(t *testing.T) {
 // next attempt, unless -now sends them at once.
 func TestLeadsSendNow(t *testing.T) {
 	dataDir := t.TempDir()
-	down := func(name string) string {
-		switch name {
-		case "DATA_DIR":
-			return dataDir
-		case "SMTP_URL":
-			return "smtp://127.0.0.1:1?tls=none" // port 1 refuses at once
-		case "MAIL_FROM":
-			return "bookings@example.com"
-		}
-		return ""
-	}
+	down := smtpDownEnv(dataDir)
 	st := openSeedStore(t, down)
 	if err := st.QueueMessages(context.Background(), []store.OutboxMessage{
 		leadsMessage(t, "quiz-result", "ann@example.com"),

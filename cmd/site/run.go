@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/theme"
 )
 
 var errHelp = flag.ErrHelp
@@ -115,14 +116,16 @@ func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
 
 func (f *siteFlags) options() build.Options {
 	o := build.Options{
-		Content:    os.DirFS(f.content),
-		ContentDir: filepath.ToSlash(filepath.Clean(f.content)),
-		Layouts:    os.DirFS("layouts"),
-		Static:     os.DirFS("static"),
-		Out:        f.out,
-		Drafts:     f.drafts,
-		Future:     f.future,
-		BaseURL:    f.baseURL,
+		Sources: theme.Sources{
+			Content:    os.DirFS(f.content),
+			ContentDir: filepath.ToSlash(filepath.Clean(f.content)),
+			Layouts:    os.DirFS("layouts"),
+			Static:     os.DirFS("static"),
+		},
+		Out:     f.out,
+		Drafts:  f.drafts,
+		Future:  f.future,
+		BaseURL: f.baseURL,
 	}
 	if filepath.Clean(f.content) != "content" {
 		o.Defaults, o.DefaultsDir = os.DirFS("content"), "content"

@@ -43,7 +43,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	fn, err := api.Open(ctx, api.Options{
 		Getenv:  e.getenv,
-		Sources: o.Sources(),
+		Sources: o.Sources,
 		BaseURL: o.BaseURL,
 		Local:   true,
 		Log:     slog.New(slog.NewTextHandler(e.stderr, nil)),
@@ -55,7 +55,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "function: %s\n", fn)
 	reload := func() {
 		// The function's pages follow the site's layouts, CSS and quiz.
-		if err := fn.Reload(o.Sources(), o.BaseURL); err != nil {
+		if err := fn.Reload(o.Sources, o.BaseURL); err != nil {
 			fmt.Fprintf(e.stderr, "function: %v\n", err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cassidine/site/internal/build"
 	"github.com/cassidine/site/internal/preview"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // TestServeTimeouts runs site serve's HTTP server (newHTTPServer) over its
@@ -22,7 +23,7 @@ func TestServeTimeouts(t *testing.T) {
 	copyTree(t, "testdata/site", dir)
 	writeFile(t, dir+"/content/site.toml", "title = \"T\"\nbaseURL = \"https://example.com/\"\n")
 	writeFile(t, dir+"/content/_index.md", "---\ntitle: Home\n---\nHello.\n")
-	session := build.NewSession(build.Options{Content: os.DirFS(dir + "/content"), Layouts: os.DirFS(dir + "/layouts"), Static: os.DirFS(dir + "/static"), Dev: true})
+	session := build.NewSession(build.Options{Sources: theme.Sources{Content: os.DirFS(dir + "/content"), Layouts: os.DirFS(dir + "/layouts"), Static: os.DirFS(dir + "/static")}, Dev: true})
 	if _, err := session.Build(t.Context()); err != nil {
 		t.Fatal(err)
 	}

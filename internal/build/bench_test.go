@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cassidine/site/internal/theme"
 )
 
 // BenchmarkBuildCorpus builds a generated corpus (../shared/bench/gencorpus.py
@@ -17,13 +19,12 @@ func BenchmarkBuildCorpus(b *testing.B) {
 	}
 	root := filepath.Join("..", "..")
 	out := filepath.Join(cmpOr(os.Getenv("SITE_BENCH_OUT"), b.TempDir()), "public")
-	o := Options{
+	o := Options{Sources: theme.Sources{
 		Content: os.DirFS(dir), ContentDir: dir,
 		Defaults: os.DirFS(filepath.Join(root, "content")), DefaultsDir: "content",
 		Layouts: os.DirFS(filepath.Join(root, "layouts")),
 		Static:  os.DirFS(filepath.Join(root, "static")),
-		Out:     out,
-	}
+	}, Out: out}
 	for b.Loop() {
 		if _, err := Build(context.Background(), o); err != nil {
 			b.Fatal(err)

@@ -29,17 +29,7 @@ import (
 
 // Options says what to build and where.
 type Options struct {
-	Content    fs.FS  // the content folder: site.toml, _index.md, articles/, ...
-	ContentDir string // its path, for messages (default "content")
-	Layouts    fs.FS
-	LayoutsDir string // default "layouts"
-	Static     fs.FS
-	StaticDir  string // default "static"
-
-	// Defaults, when set, supplies site.toml if Content has none: a
-	// -content folder of articles alone builds with the site's settings.
-	Defaults    fs.FS
-	DefaultsDir string
+	theme.Sources // the content, layouts and static folders
 
 	Out     string    // output folder, replaced whole on success
 	Drafts  bool      // include drafts
@@ -128,16 +118,8 @@ func Check(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// Sources are o's folders, as package theme reads them.
-func (o Options) Sources() theme.Sources {
-	return theme.Sources{Content: o.Content, ContentDir: o.ContentDir, Layouts: o.Layouts, LayoutsDir: o.LayoutsDir,
-		Static: o.Static, StaticDir: o.StaticDir, Defaults: o.Defaults, DefaultsDir: o.DefaultsDir}
-}
-
 func (o Options) withDefaults() Options {
-	o.ContentDir = cmp.Or(o.ContentDir, "content")
-	o.LayoutsDir = cmp.Or(o.LayoutsDir, "layouts")
-	o.StaticDir = cmp.Or(o.StaticDir, "static")
+	o.Sources = o.Sources.WithDefaults()
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -245,7 +227,7 @@ func (b *builder) load(ctx context.Context) error {
 
 // loadSettings reads site.toml (or the defaults' copy) and the quiz.
 func (b *builder) loadSettings() error {
-	settings, err := theme.LoadSettings(b.o.Sources(), b.o.BaseURL)
+	settings, err := theme.LoadSettings(b.o.Sources, b.o.BaseURL)
 	if err != nil {
 		return err
 	}
@@ -253,7 +235,7 @@ func (b *builder) loadSettings() error {
 	// Unlike site.toml, the quiz is content: a -content folder without one
 	// builds without a quiz (its advice links to that folder's pages). Its
 	// problems are reported with the build's others.
-	b.quiz, b.quizVer, b.quizErr = theme.LoadQuiz(b.o.Sources())
+	b.quiz, b.quizVer, b.quizErr = theme.LoadQuiz(b.o.Sources)
 	b.site.Quiz, b.site.QuizVer = b.quiz, b.quizVer
 	return nil
 }

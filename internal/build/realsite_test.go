@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cassidine/site/internal/theme"
 )
 
 // buildRealSite builds the repository's own content, layouts and static
@@ -19,12 +21,7 @@ func buildRealSite(t testing.TB) string {
 	t.Helper()
 	root := filepath.Join("..", "..")
 	out := filepath.Join(t.TempDir(), "public")
-	_, err := Build(context.Background(), Options{
-		Content: os.DirFS(filepath.Join(root, "content")),
-		Layouts: os.DirFS(filepath.Join(root, "layouts")),
-		Static:  os.DirFS(filepath.Join(root, "static")),
-		Out:     out,
-	})
+	_, err := Build(context.Background(), Options{Sources: theme.FromRoot(os.DirFS(root)), Out: out})
 	if err != nil {
 		t.Fatalf("building the real site:\n%v", err)
 	}

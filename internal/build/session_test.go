@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/cassidine/site/internal/theme"
 )
 
 // newTestSession builds a small site in memory from the shared golden
@@ -32,7 +34,7 @@ func newTestSession(t *testing.T) (*Session, fstest.MapFS, fstest.MapFS, fstest.
 		"articles/one.md": {Data: []byte("---\ntitle: One\ndate: 2026-01-01\ndescription: first\ntags: [a]\n---\nBody one.\n")},
 		"articles/two.md": {Data: []byte("---\ntitle: Two\ndate: 2026-01-02\ndescription: second\ntags: [a, b]\n---\nBody two.\n")},
 	}
-	s := NewSession(Options{Content: cont, Layouts: lay, Static: static, Now: goldenNow})
+	s := NewSession(Options{Sources: theme.Sources{Content: cont, Layouts: lay, Static: static}, Now: goldenNow})
 	if _, err := s.Build(context.Background()); err != nil {
 		t.Fatal(err)
 	}
