@@ -19,8 +19,9 @@
 // rebuild decodes and resizes only the images that changed.
 //
 // Decoding an image costs memory for every pixel it claims, so an image
-// claiming more than MaxPixels is refused before it is decoded (a "decompression
-// bomb": a small file declaring a gigantic canvas).
+// claiming more than a Resizer's MaxPixels is refused before it is
+// decoded (a "decompression bomb" is a small file declaring a gigantic
+// canvas).
 package images
 
 import (
@@ -136,19 +137,20 @@ func Resizable(format string) bool { return format == JPEG || format == PNG }
 //
 // Formats that are not Resizable yield the original alone, so callers
 // treat every image the same way. Data over MaxPixels is refused with an
-// error wrapping ErrTooLarge; nothing is decoded then.
+// error wrapping ErrTooLarge; nothing is decoded then. Errors start with
+// name; the caller adds where the image is used (file:line).
 func (r *Resizer) Variants(name string, data []byte, widths []int) ([]Variant, error) {
 	w, h, format, err := Size(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	original := Variant{Name: name, Width: w, Height: h, Data: data, Original: true}
 	if !Resizable(format) {
 		return []Variant{original}, nil
 	}
 	if int64(w)*int64(h) > int64(r.MaxPixels) {
-		return nil, fmt.Errorf("%w: %dx%d is %.1f megapixels, over the limit of %.0f: export it smaller (2400 px wide is plenty)",
-			ErrTooLarge, w, h, float64(w)*float64(h)/1e6, float64(r.MaxPixels)/1e6)
+		return nil, fmt.Errorf("%s: %w: %dx%d is %.1f megapixels, over the limit of %.0f: export it smaller (2400 px wide is plenty)",
+			name, ErrTooLarge, w, h, float64(w)*float64(h)/1e6, float64(r.MaxPixels)/1e6)
 	}
 
 	targets := slices.Clone(widths)
@@ -177,7 +179,7 @@ func (r *Resizer) Variants(name string, data []byte, widths []int) ([]Variant, e
 			return encode(resize(src, orientation(data), tw, th), format, palette, r.Quality)
 		})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if hit {
 			r.hits.Add(1)
