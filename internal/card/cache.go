@@ -1,0 +1,48 @@
+package card
+
+import (
+	"strconv"
+	"sync/atomic"
+
+	"github.com/cassidine/site/internal/filecache"
+)
+
+// Cache draws cards, keeping them in a folder between builds so an
+// unchanged article's card is not drawn again. It is safe for concurrent use.
+type Cache struct {
+	fc    *filecache.Cache
+	drawn atomic.Int64
+	hits  atomic.Int64
+}
+
+// NewCache returns a Cache keeping its cards in dir (created when first
+// needed). An empty dir keeps nothing.
+func NewCache(dir string) *Cache { return &Cache{fc: filecache.New(dir)} }
+
+// Stats counts a Cache's work since it was made.
+type Stats struct {
+	Drawn     int64 // cards drawn and encoded
+	CacheHits int64 // cards read from the folder instead
+}
+
+// Stats returns the work done so far, for a build's summary line.
+func (c *Cache) Stats() Stats { return Stats{Drawn: c.drawn.Load(), CacheHits: c.hits.Load()} }
+
+// Draw returns the card as Draw does, from the folder when an identical
+// card (same text and colours, same layout version) was drawn before.
+// The returned slice may be shared: do not modify it.
+func (c *Cache) Draw(card Card) ([]byte, error) {
+	bg, text, accent, _, err := colours(card)
+	if err != nil {
+		return nil, err
+	}
+	key := filecache.Key(layoutVersion, card.Title, card.Site, strconv.Itoa(card.Minutes), rgbHex(bg), rgbHex(text), rgbHex(accent))
+	data, hit, err := c.fc.Do(key, func() ([]byte, error) {
+		c.drawn.Add(1)
+		return Draw(card)
+	})
+	if hit {
+		c.hits.Add(1)
+	}
+	return data, err
+}
