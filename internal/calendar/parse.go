@@ -470,17 +470,22 @@ func (r *reader) expand(p *ics.IANAProperty, start when, length *span, occur fun
 	if rl.until && length.end(rl.opt.Until, loc).Before(r.from) {
 		return nil // ended before the window: no need to walk it
 	}
-	next, err := rl.iterator(start.wall)
+	// Occurrences are in wall-clock order; past last, none can start
+	// before the window's end, and before earliest none can reach into
+	// the window: those are counted, not placed in time.
+	last := naive(r.to.In(loc)).Add(48 * time.Hour)
+	earliest := naive(r.from.In(loc)).AddDate(0, 0, -length.days-2).Add(-length.exact)
+	if start.wall.After(last) {
+		return nil
+	}
+	it, err := rl.iterator(start.wall, last)
 	if err != nil {
 		return err
 	}
-	// Occurrences are in wall-clock order; past this one, none can start
-	// before the window's end.
-	last := naive(r.to.In(loc)).Add(48 * time.Hour)
 	for n := 1; ; n++ {
-		wall, ok := next()
+		wall, ok := it.Next()
 		if !ok || wall.After(last) {
-			return nil
+			return it.err
 		}
 		if n > r.lim.perEvent {
 			return fmt.Errorf("repeats more than %d times up to the window's end: %w", r.lim.perEvent, ErrTooLarge)
@@ -494,7 +499,9 @@ func (r *reader) expand(p *ics.IANAProperty, start when, length *span, occur fun
 				return err
 			}
 		}
-		occur(wall)
+		if !wall.Before(earliest) {
+			occur(wall)
+		}
 	}
 }
 

@@ -79,6 +79,15 @@ func parseRule(value string, untilWall func(t time.Time, utc bool) time.Time) (*
 		return nil, err
 	}
 	r.opt = *opt
+	if r.freq == "MONTHLY" || r.freq == "YEARLY" && len(opt.Bymonth) > 0 {
+		// An ordinal counts weekdays within a month: at most five. rrule-go
+		// checks ±53 only, and indexes past its arrays with more.
+		for _, d := range opt.Byweekday {
+			if n := d.N(); n > 5 || n < -5 {
+				return nil, fmt.Errorf("BYDAY=%s: a month has at most five of each weekday", d)
+			}
+		}
+	}
 	if until != "" {
 		r.until = true
 		if len(until) == 8 {
@@ -103,21 +112,105 @@ func parseRule(value string, untilWall func(t time.Time, utc bool) time.Time) (*
 // anyway.
 var endOfTime = time.Date(rrule.MAXYEAR, 12, 31, 23, 59, 59, 0, time.UTC)
 
+// occurrences iterates over a rule's occurrences as naive times.
+type occurrences struct {
+	next  rrule.Next
+	shift int   // years added to the rule's times for rrule-go; see iterator
+	err   error // rrule-go failed
+}
+
+// Next returns the next occurrence, or false at the end or when rrule-go
+// fails (then err says so).
+func (o *occurrences) Next() (t time.Time, ok bool) {
+	defer func() {
+		// rrule-go panics on some rules no calendar writes (found by
+		// fuzzing); a feed is untrusted input, so that is an error of
+		// the event, not a crash of the function.
+		if p := recover(); p != nil {
+			o.err = fmt.Errorf("rrule-go cannot expand this rule: %v", p)
+			t, ok = time.Time{}, false
+		}
+	}()
+	if o.err != nil {
+		return time.Time{}, false
+	}
+	t, ok = o.next()
+	return t.AddDate(-o.shift, 0, 0), ok
+}
+
 // iterator returns the rule's occurrences from dtstart on, as naive
 // times, in order. rrule-go steps along the calendar of the times' own
 // zone; naive times are in UTC, so the steps follow the wall clock, as
 // RFC 5545 wants, and instant turns each into an instant afterwards.
-func (r *rule) iterator(dtstart time.Time) (rrule.Next, error) {
+//
+// rrule-go tests UNTIL only against occurrences it finds, so a rule that
+// never (or seldom) matches, such as FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30,
+// walks every day up to the year 9999 whatever its UNTIL: tenths of a
+// second per event. So the rule's times are moved forward by as many
+// years as puts last, the end of the window, close to 9999 without
+// changing their calendar (see cycleShift), and the walk past the window
+// is short.
+func (r *rule) iterator(dtstart, last time.Time) (*occurrences, error) {
+	return r.shifted(dtstart, cycleShift(dtstart, last))
+}
+
+// shifted is iterator with the times moved by shift years.
+func (r *rule) shifted(dtstart time.Time, shift int) (it *occurrences, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			it, err = nil, fmt.Errorf("rrule-go cannot read this rule: %v", p)
+		}
+	}()
 	opt := r.opt
-	opt.Dtstart = dtstart
-	if !r.until {
-		// rrule-go's own default ends a rule 292 years after DTSTART,
-		// and Outlook's time zones start in 1601.
-		opt.Until = endOfTime
+	opt.Dtstart = dtstart.AddDate(shift, 0, 0)
+	opt.Until = endOfTime // rrule-go's own default ends a rule 292 years after DTSTART, and Outlook's zones start in 1601
+	if r.until {
+		opt.Until = r.opt.Until.AddDate(shift, 0, 0)
 	}
 	rr, err := rrule.NewRRule(opt)
 	if err != nil {
 		return nil, err
 	}
-	return rr.Iterator(), nil
+	return &occurrences{next: rr.Iterator(), shift: shift}, nil
+}
+
+// cycleShift returns the most years by which naive times from first to
+// last can be moved, keeping last before rrule-go's final year, without
+// changing their calendar: each year from the one before first to the
+// one after last lands on a year of the same length that starts on the
+// same weekday (rrule-go looks at the neighbouring years for week
+// numbers). The Gregorian calendar repeats every 400 years, so the search
+// ends within 400 tries; within a century it often repeats after 28.
+func cycleShift(first, last time.Time) int {
+	from, to := first.Year()-1, last.Year()+1
+	if from < 1 || to >= rrule.MAXYEAR {
+		return 0
+	}
+	for s := rrule.MAXYEAR - to; s > 0; s-- {
+		if sameYears(from, to, s) {
+			return s
+		}
+	}
+	return 0
+}
+
+// sameYears reports whether years from to to have the same calendars as
+// those s years later.
+func sameYears(from, to, s int) bool {
+	for y := from; y <= to; y++ {
+		if leap(y) != leap(y+s) || jan1(y) != jan1(y+s) {
+			return false
+		}
+	}
+	return true
+}
+
+func leap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// jan1 returns the weekday of 1 January of year y (1 or later), 0 for
+// Monday: 1 January of year 1 was a Monday in the proleptic Gregorian
+// calendar.
+func jan1(y int) int {
+	p := y - 1
+	return (365*p + p/4 - p/100 + p/400) % 7
 }

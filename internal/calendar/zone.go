@@ -248,12 +248,15 @@ func zoneOnsets(cb *ics.ComponentBase, dst bool, until time.Time) ([]transition,
 		if rule.freq != "YEARLY" {
 			return nil, fmt.Errorf("RRULE: FREQ=%s: %w (a time zone changes yearly)", rule.freq, ErrUnsupported)
 		}
-		next, err := rule.iterator(first)
+		it, err := rule.iterator(first, until)
 		if err != nil {
 			return nil, fmt.Errorf("RRULE: %w", err)
 		}
 		for n := 0; ; n++ {
-			t, ok := next()
+			t, ok := it.Next()
+			if it.err != nil {
+				return nil, fmt.Errorf("RRULE: %w", it.err)
+			}
 			if !ok || t.After(until) {
 				break
 			}
