@@ -93,7 +93,12 @@
 // seconds spent are errors for the whole feed (ErrTooLarge); an event
 // that repeats more than 50,000 times from its DTSTART to the window's
 // end is left out and reported (ErrTooLarge). A series whose UNTIL is
-// before the window is not walked at all.
+// before the window is not walked at all. rrule-go walks a rule that
+// never matches (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) up to the year 9999,
+// whatever its UNTIL; Parse moves each rule's times forward by as many
+// years as keep their calendar, so that walk ends soon after the window.
+// A panic of rrule-go on a rule no calendar writes becomes that event's
+// error.
 //
 // # What is not supported
 //
@@ -101,8 +106,11 @@
 // EventError wrapping ErrUnsupported or saying what is wrong:
 // FREQ=SECONDLY, MINUTELY or HOURLY (no calendar's editor makes them,
 // and rrule-go can loop for ever on some); RSCALE and SKIP (RFC 7529
-// calendars); INTERVAL above 10,000; malformed dates, durations and
-// rules; DTSTART and DTEND of different kinds (a date and a date-time).
+// calendars); INTERVAL above 10,000; a BYDAY ordinal beyond ±5 in a
+// monthly rule; malformed dates, durations and rules; DTSTART and DTEND
+// of different kinds (a date and a date-time); a VTIMEZONE whose rules
+// are not yearly. A replacement whose RECURRENCE-ID cannot be read is
+// left out, and its series keeps the occurrence.
 //
 // Read in a simpler way than RFC 5545 describes, and so never showing
 // less busy time than it should: EXRULE (deprecated by RFC 5545) is

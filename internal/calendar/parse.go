@@ -148,6 +148,10 @@ func parse(data []byte, zone *time.Location, from, to time.Time, lim limits) (Fe
 	for _, ev := range cal.Events() {
 		cb := &ev.ComponentBase
 		if id := prop(cb, "RECURRENCE-ID"); id != nil {
+			if _, err := r.whenProp(id); err != nil {
+				r.skip(cb, err) // and the series keeps the occurrence it meant to replace
+				continue
+			}
 			if uid := uidOf(cb); uid != "" {
 				replaced[uid] = append(replaced[uid], id)
 			}
@@ -219,13 +223,18 @@ func (r *reader) read(cb *ics.ComponentBase, replaced []*ics.IANAProperty, singl
 	}
 	if err != nil {
 		r.busy = r.busy[:kept] // left out means all of it
-		e := &EventError{UID: uidOf(cb), Err: err}
-		if p := prop(cb, "DTSTART"); p != nil {
-			e.Start = p.Value
-		}
-		r.skipped = append(r.skipped, e)
+		r.skip(cb, err)
 	}
 	return nil
+}
+
+// skip records an event left out.
+func (r *reader) skip(cb *ics.ComponentBase, err error) {
+	e := &EventError{UID: uidOf(cb), Err: err}
+	if p := prop(cb, "DTSTART"); p != nil {
+		e.Start = p.Value
+	}
+	r.skipped = append(r.skipped, e)
 }
 
 func (r *reader) checkTime() error {

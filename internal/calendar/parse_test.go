@@ -256,6 +256,16 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "a replacement with a bad RECURRENCE-ID is left out, and its series keeps the occurrence",
+			zone: "UTC", from: "2026-03-01", to: "2026-04-01",
+			lines: events(
+				vevent("series", "DTSTART:20260302T090000Z", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=2"),
+				vevent("series", "RECURRENCE-ID;TZID=Nowhere:20260309T090000", "DTSTART:20260310T090000Z", "DURATION:PT1H"),
+			),
+			want:    []string{"Mon 2026-03-02 09:00 UTC – 10:00 UTC", "Mon 2026-03-09 09:00 UTC – 10:00 UTC"},
+			skipped: calendar.ErrUnknownZone,
+		},
+		{
 			name: "a replacement without its series counts on its own",
 			zone: "UTC", from: "2026-03-01", to: "2026-04-01",
 			lines: vevent("orphan", "RECURRENCE-ID:20260310T090000Z", "DTSTART:20260310T100000Z", "DTEND:20260310T110000Z"),
