@@ -58,24 +58,31 @@ func Parse(tags []Tag, paired Paired) ([]*Node, []*Error) {
 	// First match closing tags to opening ones, innermost first.
 	match := make([]int, len(tags))
 	var open []int
+	opened := map[string]int{} // how many calls of each name are open
 	for i := range tags {
 		match[i] = -1
 		t := &tags[i]
 		switch {
 		case t.Err != nil || t.Escaped || t.SelfClose:
 		case t.Close:
-			for k := len(open) - 1; k >= 0; k-- {
-				if tags[open[k]].Name == t.Name {
-					match[open[k]], match[i] = i, open[k]
-					open = open[:k]
-					break
-				}
+			if opened[t.Name] == 0 {
+				break
 			}
+			k := len(open) - 1
+			for tags[open[k]].Name != t.Name {
+				k--
+			}
+			match[open[k]], match[i] = i, open[k]
+			for _, j := range open[k:] {
+				opened[tags[j].Name]--
+			}
+			open = open[:k]
 		default:
 			// Unknown names may be paired: they are matched so that the
 			// one error reported is that the name is unknown.
 			if inner, known := paired(t.Name); inner || !known {
 				open = append(open, i)
+				opened[t.Name]++
 			}
 		}
 	}
