@@ -67,8 +67,16 @@ type file struct {
 // LoadTemplates parses the shortcode templates (*.html) under dir in
 // fsys. A missing dir is no error: the site has built-ins only. Every
 // template that fails to parse is reported as a *FileError naming its
-// file and line; the error then lists them all (see FileErrors).
+// file and line; the error then lists them all (see FileErrors), and
+// the Templates hold those that parsed. Other files are ignored.
 func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
+	return LoadTemplatesAs(fsys, dir, dir)
+}
+
+// LoadTemplatesAs is LoadTemplates for a dir that users know by another
+// path, shown in messages: LoadTemplatesAs(layouts, "shortcodes",
+// "layouts/shortcodes") names layouts/shortcodes/cta.html:3.
+func LoadTemplatesAs(fsys fs.FS, dir, shownAs string) (*Templates, error) {
 	ts := &Templates{files: map[string]*file{}}
 	var errs FileErrors
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -85,16 +93,16 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimSuffix(p, ".html")
+		rel := p
 		if dir != "." && dir != "" {
-			name = strings.TrimPrefix(name, dir+"/")
+			rel = strings.TrimPrefix(p, dir+"/")
 		}
-		f := &file{name: name, path: p, text: string(b)}
+		f := &file{name: strings.TrimSuffix(rel, ".html"), path: path.Join(shownAs, rel), text: string(b)}
 		if err := f.parse(&ts.funcs); err != nil {
 			errs = append(errs, err)
 			return nil
 		}
-		ts.files[name] = f
+		ts.files[f.name] = f
 		return nil
 	})
 	if err != nil {

@@ -100,6 +100,14 @@ func TestLoadTemplatesErrors(t *testing.T) {
 	}
 }
 
+func TestLoadTemplatesAs(t *testing.T) {
+	fsys := fstest.MapFS{"shortcodes/bad.html": {Data: []byte("{{ end }}")}}
+	_, err := LoadTemplatesAs(fsys, "shortcodes", "layouts/shortcodes")
+	if want := `layouts/shortcodes/bad.html:1: unexpected {{end}}`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
 func TestExecuteError(t *testing.T) {
 	fsys := fstest.MapFS{"sc/x.html": {Data: []byte("ok\n{{ .Nope }}")}, "sc/e.html": {Data: []byte(`{{ errorf "need %s" "src" }}`)}}
 	ts, err := LoadTemplates(fsys, "sc")
