@@ -366,7 +366,7 @@ func TestQuizEmailStoreDown(t *testing.T) {
 // away between reading the result and writing the address would.
 type saveFails struct{ store.Store }
 
-func (saveFails) SetQuizEmail(context.Context, string, string, time.Time) error {
+func (saveFails) SetQuizEmail(context.Context, string, string, time.Time, bool) error {
 	return store.Errorf(store.EUNAVAILABLE, "the database is unavailable; try again shortly")
 }
 

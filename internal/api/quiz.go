@@ -299,7 +299,7 @@ func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view Re
 		return
 	}
 	if err == nil {
-		err = s.write(r, func(ctx context.Context) error { return s.Store.SetQuizEmail(ctx, view.ID, view.EmailValue, s.Now()) }, nil)
+		err = s.write(r, func(ctx context.Context) error { return s.Store.SetQuizEmail(ctx, view.ID, view.EmailValue, s.Now(), false) }, nil)
 	}
 	if store.ErrorCode(err) == store.ECONFLICT {
 		// A shared link: the result's owner already gave an address.
