@@ -7,7 +7,7 @@
 //
 //	POST /quiz               score a quiz form: 303 to the result page, or JSON
 //	GET  /quiz/result/{id}   a stored result (also at the site path /quiz/result/{id})
-//	POST /quiz/email         attach an email, with consent, to a result
+//	POST /quiz/email         email a result to the address given (consent), alert the consultant
 //	GET  /slots              free consultation slots (JSON)
 //	GET  /book               the booking form with the free times (no script needed)
 //	POST /book               book: one transaction for the booking and its emails

@@ -9,6 +9,7 @@ import (
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // bookingMessages composes the emails about a booking event: to the
@@ -139,6 +140,19 @@ func (s *server) quizSummary(ctx context.Context, id string) string {
 		fmt.Fprintf(&b, "  %s: %d%%\n", d.Name, d.Score)
 	}
 	return b.String()
+}
+
+// emailHTML renders an email's HTML part in the site's look. An email
+// whose HTML cannot be rendered (a mistake in the email layout that only
+// shows with some values) still goes, as plain text alone: the text is
+// the message, the HTML its presentation.
+func (s *server) emailHTML(e theme.Email) string {
+	out, err := s.Theme.RenderEmail(e)
+	if err != nil {
+		s.Log.Error("email HTML", "err", err)
+		return ""
+	}
+	return out
 }
 
 func (s *server) notifyEmail() string {
