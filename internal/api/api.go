@@ -16,8 +16,11 @@
 //	GET|POST /book/reschedule  move to another time (signed link)
 //
 // Every response carries the site's security headers; pages use the site's
-// own layouts through package theme. Open builds the handler from the
-// environment; New from explicit dependencies (tests).
+// own layouts through package theme. Every email goes through the outbox
+// as plain text with an HTML alternative in the site's look
+// (theme.RenderEmail), times in the prospect's zone and the consultant's.
+// Open builds the handler from the environment; New from explicit
+// dependencies (tests).
 package api
 
 import (
