@@ -246,6 +246,14 @@ func (b *builder) loadAssets() {
 
 func (b *builder) loadLayouts() {
 	b.layouts, b.layoutErr = theme.LoadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site)
+	// The email layout is the function's, not a page's; a mistake in it
+	// fails the build here rather than the function once deployed.
+	if err := theme.CheckEmailLayout(b.o.Layouts, b.o.LayoutsDir); err != nil {
+		var errs content.ErrorList
+		errs.Add(b.layoutErr)
+		errs.Add(err)
+		b.layoutErr = errs.Err()
+	}
 }
 
 // validate sorts the published pages and runs every check, collecting

@@ -34,6 +34,11 @@
 // back to list.html), tags.html and 404.html. A named layout that does not
 // exist is an error naming the content file and line.
 //
+// layouts/email/message.html is not a page: it is the HTML of every email
+// the site's function sends (see RenderEmail in package theme). The build
+// does not render it but reports its template errors, so that a mistake
+// in it fails the build rather than the deployed function.
+//
 // Templates see a value with three fields:
 //
 //	.Site   site settings (.Site.Title, .Site.BaseURL, .Site.Nav, ...), plus
