@@ -23,14 +23,19 @@ func (b *builder) feedArticles() []*Page {
 
 // updated is the newest lastmod among articles, or the build time.
 func (b *builder) updated(list []*Page) time.Time {
+	if t := lastmod(list); !t.IsZero() {
+		return t
+	}
+	return b.o.Now
+}
+
+// lastmod is the newest lastmod among list, or zero.
+func lastmod(list []*Page) time.Time {
 	var t time.Time
 	for _, p := range list {
 		if p.Lastmod.After(t) {
 			t = p.Lastmod
 		}
-	}
-	if t.IsZero() {
-		t = b.o.Now
 	}
 	return t
 }
@@ -239,7 +244,7 @@ func (b *builder) sitemap() ([]byte, error) {
 	}
 	for _, sec := range b.sections {
 		if !sec.page.NoSitemap {
-			add(sec.page.URL, b.updated(sec.pages))
+			add(sec.page.URL, lastmod(sec.pages)) // none for a list of undated pages
 		}
 	}
 	for _, p := range s.Articles {
