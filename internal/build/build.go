@@ -214,6 +214,7 @@ type source struct {
 	doc      *markdown.Doc // nil when not rendered (left out, or with errors)
 	err      error
 	variants []variant // resized copies of the page's images
+	imageErr error     // images that cannot be read: the page is checked, the build fails
 }
 
 func newBuilder(o Options) *builder {
@@ -408,6 +409,7 @@ func (b *builder) classify() error {
 		src := b.sources[f]
 		p := src.page
 		all.Add(src.err)
+		all.Add(src.imageErr)
 		if src.doc != nil {
 			b.docs[p] = src.doc
 		}

@@ -37,15 +37,14 @@ type variant struct {
 // relative to the page ("cover.jpg" in a bundle) becomes a site path.
 func (b *builder) finishPage(src source) source {
 	p, doc := src.page, src.doc
-	src.variants = nil
+	src.variants, src.imageErr = nil, nil
 	base := &url.URL{Path: p.URL}
 	if img := p.Image; img != "" && !strings.Contains(img, "://") && !strings.HasPrefix(img, "/") {
 		if u, err := url.Parse(img); err == nil {
 			if rel := base.ResolveReference(u).Path; b.hasFile(rel) {
 				p.Image = rel
-			} else {
-				p.Image = "/" + img // a path under static/, as site.toml's image
-			}
+			} // else a path under static/, as site.toml's image
+
 		}
 	}
 	if !bytes.Contains(doc.HTML, []byte("<img")) {
@@ -111,7 +110,10 @@ func (b *builder) finishPage(src source) source {
 		err = errs.Err()
 	}
 	if err != nil {
-		return source{page: p, err: err}
+		// Reported with the build's other problems; the page is still
+		// checked (its links, its front-matter image) so they all come at once.
+		src.imageErr = err
+		return src
 	}
 	p.Content = htmlOf(out)
 	return src

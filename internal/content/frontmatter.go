@@ -401,7 +401,7 @@ func (m *frontMatter) apply(key string, f field) error {
 	default:
 		if why, ok := refusedKeys[key]; ok {
 			if v, _ := f.value(); !refused(key, v) {
-				return m.param(key, v)
+				return nil // what Hugo does anyway: nothing to keep
 			}
 			return Errorf(p.File, f.line, "front matter: %s is not supported: %s", f.key, why)
 		}

@@ -53,9 +53,18 @@ func Scan(fsys fs.FS, dir string) (*Tree, error) {
 		case p == SiteFile || p == quizFile:
 		case IsMarkdown(p):
 			if indexName(p) == "index" && path.Dir(p) != "." {
+				// One index per bundle: index.md wins over index.markdown.
 				if other, ok := t.bundles[path.Dir(p)]; ok {
-					t.Problems = append(t.Problems, Errorf(path.Join(dir, p), 0, "a page bundle has one index file: %s is one already", path.Join(dir, other)))
-					return nil
+					keep, drop := other, p
+					if path.Ext(p) == ".md" {
+						keep, drop = p, other
+					}
+					t.Problems = append(t.Problems, Errorf(path.Join(dir, drop), 0, "a page bundle has one index file: %s is one already", path.Join(dir, keep)))
+					t.bundles[path.Dir(p)] = keep
+					if keep == other {
+						return nil
+					}
+					t.Pages = slices.DeleteFunc(t.Pages, func(q string) bool { return q == other })
 				}
 				t.bundles[path.Dir(p)] = p
 			}
