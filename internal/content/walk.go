@@ -83,6 +83,12 @@ func Scan(fsys fs.FS, dir string) (*Tree, error) {
 	}
 	// Markdown below a leaf bundle's folder is one of its resources in
 	// Hugo, never a page: say so rather than publish or drop it.
+	// A bundle inside a bundle is its resources too, as in Hugo.
+	for dir := range t.bundles {
+		if t.Owner(dir) != "" {
+			delete(t.bundles, dir)
+		}
+	}
 	pages := t.Pages[:0]
 	for _, p := range t.Pages {
 		owner := t.Owner(p)
