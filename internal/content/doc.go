@@ -39,6 +39,7 @@
 //	                             makes it a resource, not a page
 //	index.md and _index.md       in one folder: a folder is a bundle or a section
 //	content/index.md             the home page is _index.md
+//	post.en.md, _index.fr.md     a translation in Hugo: the site has one language
 //
 // # Front matter
 //

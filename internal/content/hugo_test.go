@@ -46,6 +46,8 @@ func TestScanBundles(t *testing.T) {
 		"articles/2024/legacy.rst":           file,
 		"articles/2024/converted.pdc":        file,
 		"articles/2024/interesting.asciidoc": file,
+		"articles/2024/post.fr.md":           file,
+		"articles/2024/v1.2.md":              file,
 	}
 	tree, err := Scan(fsys, "content")
 	if err != nil {
@@ -53,7 +55,7 @@ func TestScanBundles(t *testing.T) {
 	}
 	wantPages := []string{
 		"_index.md", "about/index.md", "articles/2024/_index.md", "articles/2024/post.md",
-		"articles/2024/review.markdown", "articles/x/index.md", "articles/y/index.md", "articles/z/index.md",
+		"articles/2024/review.markdown", "articles/2024/v1.2.md", "articles/x/index.md", "articles/y/index.md", "articles/z/index.md",
 	}
 	if got := slices.Sorted(slices.Values(tree.Pages)); !slices.Equal(got, wantPages) {
 		t.Errorf("Pages:\n got %q\nwant %q", got, wantPages)
@@ -84,6 +86,7 @@ func TestScanBundles(t *testing.T) {
 		"content/articles/2024/interesting.asciidoc: AsciiDoc content is not supported: convert it to markdown (.md), or move it to static/ to publish it as it is",
 		"content/articles/2024/legacy.rst: reStructuredText content is not supported: convert it to markdown (.md), or move it to static/ to publish it as it is",
 		"content/articles/2024/notes.org: Emacs Org Mode content is not supported: convert it to markdown (.md), or move it to static/ to publish it as it is",
+		"content/articles/2024/post.fr.md: the language suffix .fr is a translation in Hugo, and this site has one language: rename it post.md",
 		"content/articles/2024/review.adoc: AsciiDoc content is not supported: convert it to markdown (.md), or move it to static/ to publish it as it is",
 		"content/articles/old.html: HTML content is not supported: convert it to markdown (.md), or move it to static/ to publish it as it is",
 		"content/articles/x/deeper/index.md: markdown inside the page bundle of content/articles/x/index.md is not a page (Hugo makes it a resource of that page): move it out of content/articles/x/ to publish it as a page",

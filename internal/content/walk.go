@@ -3,6 +3,7 @@ package content
 import (
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -51,6 +52,8 @@ func Scan(fsys fs.FS, dir string) (*Tree, error) {
 		}
 		switch {
 		case p == SiteFile || p == quizFile:
+		case IsMarkdown(p) && languageSuffix(p) != "":
+			t.Problems = append(t.Problems, Errorf(path.Join(dir, p), 0, "the language suffix %s is a translation in Hugo, and this site has one language: rename it %s", languageSuffix(p), strings.Replace(path.Base(p), languageSuffix(p), "", 1)))
 		case IsMarkdown(p):
 			if indexName(p) == "index" && path.Dir(p) != "." {
 				// One index per bundle: index.md wins over index.markdown.
@@ -169,6 +172,17 @@ func indexName(name string) string {
 		return base
 	}
 	return ""
+}
+
+// languageRE matches Hugo's language code before a content file's
+// extension: post.en.md, _index.pt-br.md.
+var languageRE = regexp.MustCompile(`\.[a-z]{2}(-[a-z]{2,4})?$`)
+
+// languageSuffix returns a markdown file's language suffix (".en" in
+// post.en.md), or "".
+func languageSuffix(name string) string {
+	base := path.Base(name)
+	return languageRE.FindString(strings.TrimSuffix(base, path.Ext(base)))
 }
 
 // unsupportedFormat names the content format of a file Hugo would render
