@@ -196,6 +196,7 @@ type builder struct {
 	tree      *content.Tree           // what the content folder holds
 	sources   map[string]source       // content file (relative path) → parsed page
 	files     map[string]*contentFile // site path → content file published as it is
+	fileList  []*contentFile          // every such file, in the content folder's order
 	docs      map[*Page]*markdown.Doc // the rendered markdown of each page in sources
 	pages     []*Page                 // every content page that is published, in file order
 	sections  []*section              // list pages of folders, by URL

@@ -32,6 +32,7 @@ type contentFile struct {
 // their page, so this runs once the pages are parsed.
 func (b *builder) placeFiles() {
 	b.files = make(map[string]*contentFile, len(b.tree.Files))
+	b.fileList = nil
 	for _, rel := range b.tree.Files {
 		f := &contentFile{rel: rel, owner: b.tree.Owner(rel)}
 		if f.owner == "" {
@@ -46,7 +47,10 @@ func (b *builder) placeFiles() {
 			}
 			f.url = pageDir(p.URL) + strings.TrimPrefix(rel, p.Bundle+"/")
 		}
-		b.files[f.url] = f
+		b.fileList = append(b.fileList, f)
+		if _, taken := b.files[f.url]; !taken {
+			b.files[f.url] = f // a second claimant is reported by checkOutputs
+		}
 	}
 }
 
@@ -153,8 +157,7 @@ func (b *builder) isContentPage(p *Page) bool {
 // resized copies of images.
 func (b *builder) fileJobs() []*job {
 	var jobs []*job
-	for _, u := range slices.Sorted(maps.Keys(b.files)) {
-		f := b.files[u]
+	for _, f := range b.fileList {
 		if !b.live(f) {
 			continue
 		}
