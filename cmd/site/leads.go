@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -369,7 +369,7 @@ func printable(s string) string {
 // consent_at (both empty unless the prospect consented). Every cell goes
 // through spreadsheetSafe.
 func writeQuizCSV(w io.Writer, q *quiz.Quiz, results []store.QuizResult) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	header := []string{"id", "created_at", "band", "overall"}
 	for _, d := range q.Dimensions {
 		header = append(header, d.ID)
@@ -396,28 +396,60 @@ func writeQuizCSV(w io.Writer, q *quiz.Quiz, results []store.QuizResult) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.flush()
 }
 
-func writeSafe(cw *csv.Writer, row []string) error {
-	for i, cell := range row {
-		row[i] = spreadsheetSafe(cell)
-	}
-	return cw.Write(row)
+func writeSafe(cw *csvWriter, row []string) error { return cw.write(row) }
+
+// csvWriter writes CSV for spreadsheets, whose users open it in whatever
+// locale they have: a cell holding a separator (comma, semicolon, tab) or
+// a quote or line break is always quoted, so a semicolon locale cannot
+// split it, and every part of a cell that a spreadsheet could read as a
+// formula, at its start or after a separator, is defused.
+type csvWriter struct {
+	w   *bufio.Writer
+	err error
 }
+
+func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{w: bufio.NewWriter(w)} }
+
+func (c *csvWriter) write(row []string) error {
+	for i, cell := range row {
+		if i > 0 {
+			c.w.WriteByte(',')
+		}
+		cell = spreadsheetSafe(cell)
+		if strings.ContainsAny(cell, ",;\t\"\r\n") || strings.TrimSpace(cell) != cell {
+			cell = `"` + strings.ReplaceAll(cell, `"`, `""`) + `"`
+		}
+		c.w.WriteString(cell)
+	}
+	_, err := c.w.WriteString("\n")
+	return err
+}
+
+func (c *csvWriter) flush() error { return c.w.Flush() }
 
 // spreadsheetSafe defuses CSV formula injection: a spreadsheet runs a
 // cell that starts with = + - or @ as a formula (and some treat a leading
 // tab or carriage return the same way), so such a cell gets a leading
 // apostrophe and is shown as text. OWASP's advice; the CSV is for people
 // opening it in a spreadsheet, and a visitor chooses the e-mail address.
-// No cell the command writes is a negative number, so none is harmed.
+// The same goes for each part after a separator, which a spreadsheet in
+// another locale may take for a cell of its own ("Acme;=1+1"). No cell
+// the command writes is a negative number, so none is harmed.
 func spreadsheetSafe(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
+	var b strings.Builder
+	start := true
+	for i := 0; i < len(cell); i++ {
+		c := cell[i]
+		if start && strings.IndexByte("=+-@\t\r", c) >= 0 {
+			b.WriteByte('\'')
+		}
+		b.WriteByte(c)
+		start = strings.IndexByte(",;\t|", c) >= 0 || (start && c == ' ')
 	}
-	return cell
+	return b.String()
 }
 
 // defaultBookingsSince is how far back site leads bookings lists past
@@ -591,7 +623,7 @@ func cell(s string) string {
 // but the IP hash, times in RFC 3339 UTC, challenges joined with "; ".
 // Every cell goes through spreadsheetSafe.
 func writeBookingsCSV(w io.Writer, list []store.Booking) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	header := []string{"id", "start", "end", "name", "email", "company", "role", "company_size",
 		"challenges", "message", "quiz_result", "sequence", "cancelled_at", "created_at"}
 	if err := writeSafe(cw, header); err != nil {
@@ -609,8 +641,7 @@ func writeBookingsCSV(w io.Writer, list []store.Booking) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.flush()
 }
 
 // defaultSendLimit is how many messages site leads send handles at most.

@@ -311,7 +311,11 @@ func TestLeadsSpreadsheetSafe(t *testing.T) {
 		{"+tag@example.com", "'+tag@example.com"},
 		{"-2+3", "'-2+3"},
 		{"@SUM(A1)", "'@SUM(A1)"},
-		{"\t=1", "'\t=1"},
+		{"\t=1", "'\t'=1"},
+		{"Acme;=1+1", "Acme;'=1+1"},
+		{"Acme, -2+3", "Acme, '-2+3"},
+		{"a|@SUM(A1)", "a|'@SUM(A1)"},
+		{"x=1;y", "x=1;y"},
 		{"\r=1", "'\r=1"},
 		{"a=1", "a=1"},
 		{"'=1", "'=1"},
@@ -319,6 +323,24 @@ func TestLeadsSpreadsheetSafe(t *testing.T) {
 		if got := spreadsheetSafe(tt.in); got != tt.want {
 			t.Errorf("spreadsheetSafe(%q): got %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestLeadsCSVQuotesSeparators: a cell holding any separator a
+// spreadsheet may split on is quoted, so "Acme;=1+1" stays one cell (and
+// its formula defused) in a semicolon locale too.
+func TestLeadsCSVQuotesSeparators(t *testing.T) {
+	var b strings.Builder
+	cw := newCSVWriter(&b)
+	if err := cw.write([]string{"Acme;=1+1", "plain", "tab\there", `say "hi"`, " padded", "a,b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "\"Acme;'=1+1\",plain,\"tab\there\",\"say \"\"hi\"\"\",\" padded\",\"a,b\"\n"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
 	}
 }
 

@@ -22,8 +22,10 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -50,6 +52,7 @@ type Deps struct {
 	MailFrom    string       // the sender (default: the site's title and email)
 	Now         func() time.Time
 	Log         *slog.Logger
+	Budget      time.Duration // the most a request may take (default defaultBudget)
 }
 
 // server holds the handler's dependencies.
@@ -111,7 +114,7 @@ func (s *server) routes() http.Handler {
 		}
 	}
 	mux.HandleFunc("/", s.notFound)
-	return s.secure(s.crossSite(stripPrefix(mux)))
+	return s.secure(s.deadline(s.crossSite(stripPrefix(mux))))
 }
 
 // stripPrefix removes /.netlify/functions/api or /api, whichever the
@@ -233,9 +236,54 @@ func (s *server) absURL(p string) string {
 	return strings.TrimSuffix(s.Theme.Site().BaseURL, "/") + p
 }
 
-// writeCtx is the context of a write: not cancelled when the visitor's
-// connection drops, so a transaction is never cut off between its commit
-// and the answer, yet bounded in time.
-func writeCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+// Every request has a deadline. In Lambda the invocation's context
+// carries the function's own (Netlify stops synchronous functions after 10
+// seconds by default); answerMargin of it is kept back so that a request
+// whose store call ran out of time can still answer 503 with the form.
+const (
+	defaultBudget = 9 * time.Second // a request without a deadline (site serve)
+	answerMargin  = time.Second
+	minBudget     = 100 * time.Millisecond
+)
+
+// deadline gives each request its deadline: the invocation's, less the
+// margin to answer, and at most the budget (Deps.Budget, default
+// defaultBudget).
+func (s *server) deadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		budget := cmp.Or(s.Budget, defaultBudget)
+		if dl, ok := r.Context().Deadline(); ok {
+			budget = min(budget, max(time.Until(dl)-answerMargin, minBudget))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), budget)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// write runs a store write with the request's deadline but not its
+// cancellation: a visitor who closes the page does not cut a transaction
+// short between its commit and the answer. A write whose COMMIT failed
+// may have landed all the same: committed, if given, reads back whether
+// it did (with a short context of its own), so that a visitor is never
+// told that a booking failed which in fact was made.
+func (s *server) write(r *http.Request, do func(ctx context.Context) error, committed func(ctx context.Context) bool) error {
+	ctx := context.WithoutCancel(r.Context())
+	var cancel context.CancelFunc
+	if dl, ok := r.Context().Deadline(); ok {
+		ctx, cancel = context.WithDeadline(ctx, dl)
+	} else {
+		ctx, cancel = context.WithTimeout(ctx, cmp.Or(s.Budget, defaultBudget))
+	}
+	defer cancel()
+	err := do(ctx)
+	if err != nil && committed != nil && errors.Is(err, store.ErrOutcomeUnknown) {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), answerMargin/2)
+		defer cancel()
+		if committed(cctx) {
+			s.Log.Warn("a commit reported an error but landed", "err", err)
+			return nil
+		}
+	}
+	return err
 }

@@ -17,10 +17,7 @@ import (
 	"github.com/cassidine/site/internal/theme"
 )
 
-// Rate limits on booking requests, counted in the store.
 const (
-	perIPPerHour    = 10
-	perEmailPerDay  = 5
 	drainTimeout    = 3 * time.Second // emails sent right after the commit
 	manageLinkGrace = 24 * time.Hour  // links work until a day after the start
 )
@@ -164,7 +161,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	s.validateBooking(&f)
 	// Every attempt from an address counts, a form with mistakes too.
-	if s.overLimit(w, r, f, "book-ip:"+s.signer.pseudonym(clientIP(r)), time.Hour, perIPPerHour,
+	if s.overLimit(w, r, f, "book-ip:"+s.clientKey(r), time.Hour, bookPerAddressPerHour,
 		"Too many booking attempts from your network in the last hour. Please try again later, or email us.") {
 		return
 	}
@@ -179,7 +176,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	// Per email, only attempts that would book count: a visitor fixing
 	// typos in the form does not use up the day's allowance.
-	if s.overLimit(w, r, f, "book-email:"+s.signer.pseudonym(strings.ToLower(f.Values.Email)), 24*time.Hour, perEmailPerDay,
+	if s.overLimit(w, r, f, "book-email:"+s.signer.pseudonym(strings.ToLower(f.Values.Email)), 24*time.Hour, bookPerEmailPerDay,
 		"Too many booking attempts for this email address today. Please email us and we will find a time.") {
 		return
 	}
@@ -190,7 +187,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	s.commitBooking(w, r, f, &store.Booking{ID: store.NewID(), CreatedAt: s.Now(), Start: slot.Start, End: slot.End,
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
-		QuizResult: f.Result, IPHash: s.signer.pseudonym(clientIP(r))})
+		QuizResult: f.Result, IPHash: s.clientKey(r)})
 }
 
 // decodeBooking reads the posted booking form into the form to show
@@ -210,16 +207,16 @@ func (s *server) decodeBooking(w http.ResponseWriter, r *http.Request) (booking.
 	return f, true
 }
 
-// overLimit counts one attempt under key in a window of the given length
-// and answers when it is one too many (429, with msg) or cannot be
-// counted (503); then it returns true.
+// overLimit counts one attempt under key against max in a sliding window
+// of the given length and answers when it is one too many (429, with msg)
+// or cannot be counted (503); then it returns true.
 func (s *server) overLimit(w http.ResponseWriter, r *http.Request, f booking.Form, key string, window time.Duration, max int, msg string) bool {
-	n, err := s.Store.CountHit(r.Context(), key, window, s.Now())
+	ok, err := s.allow(r, key, window, max)
 	if err != nil {
 		s.bookUnavailable(w, r, f, err)
 		return true
 	}
-	if n > max {
+	if !ok {
 		f.Message = msg
 		s.bookAgain(w, r, http.StatusTooManyRequests, f)
 		return true
@@ -256,15 +253,28 @@ func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking
 		s.internalError(w, r)
 		return
 	}
-	wctx, cancel := writeCtx(r.Context())
-	defer cancel()
-	if err := s.Store.CreateBooking(wctx, b, msgs); err != nil {
-		// Validation above applies the store's rules, so anything but a
-		// taken slot is the store failing: 503, nothing written.
-		if store.ErrorCode(err) == store.ECONFLICT {
-			s.slotProblem(w, r, f, booking.ErrTaken)
-			return
+	err = s.write(r, func(ctx context.Context) error { return s.Store.CreateBooking(ctx, b, msgs, s.guard(b.Start)) },
+		func(ctx context.Context) bool { _, err := s.Store.Booking(ctx, b.ID); return err == nil })
+	var held *store.EmailBookedError
+	switch {
+	case err == nil:
+	case errors.As(err, &held):
+		s.alreadyBooked(w, r, f, held.ID)
+		return
+	case errors.Is(err, store.ErrAddressLimit):
+		f.Message = "Your network already has the most upcoming sessions we can hold for it. Please email us and we will find a time."
+		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+		return
+	case store.ErrorCode(err) == store.ECONFLICT:
+		// The slot was taken, or the day filled, since it was checked.
+		if !errors.Is(err, booking.ErrDayFull) {
+			err = booking.ErrTaken
 		}
+		s.slotProblem(w, r, f, err)
+		return
+	default:
+		// Validation above applies the store's rules, so anything else is
+		// the store failing: 503, nothing written.
 		s.bookUnavailable(w, r, f, err)
 		return
 	}
@@ -276,6 +286,40 @@ func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking
 		return
 	}
 	http.Redirect(w, r, done, http.StatusSeeOther)
+}
+
+// alreadyBooked answers a booking for an email that already holds an
+// upcoming session (id). The links to move or cancel that one go to the
+// address, at most once a day, and never to the page: anyone can type
+// anyone's email into the form.
+func (s *server) alreadyBooked(w http.ResponseWriter, r *http.Request, f booking.Form, id string) {
+	if err := s.sendExisting(r, id); err != nil {
+		s.Log.Warn("existing booking's links", "id", id, "err", err)
+	}
+	f.Message = "This email address already has an upcoming session with us. We have sent the links to move or cancel it to that address. One session at a time keeps the calendar open for everyone."
+	s.bookAgain(w, r, http.StatusConflict, f)
+}
+
+// sendExisting queues, at most once a day, an email with the links of
+// the upcoming booking id to its own address.
+func (s *server) sendExisting(r *http.Request, id string) error {
+	ok, err := s.allow(r, "existing:"+id, 24*time.Hour, sendsPerDay)
+	if err != nil || !ok {
+		return err
+	}
+	b, err := s.Store.Booking(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	msg, err := s.existingMessage(b)
+	if err != nil {
+		return err
+	}
+	if err := s.write(r, func(ctx context.Context) error { return s.Store.QueueMessages(ctx, []store.OutboxMessage{msg}) }, nil); err != nil {
+		return err
+	}
+	s.drain(r.Context())
+	return nil
 }
 
 // validateBooking fills f.Errors for every field that is wrong, and
@@ -407,7 +451,7 @@ func (s *server) drain(ctx context.Context) {
 
 // manageURL is a signed link to a booking's page (done, cancel, move).
 func (s *server) manageURL(path string, b *store.Booking) string {
-	return linkURL(path, b.ID, s.signer.token("manage", b.ID, b.Start.Add(manageLinkGrace)))
+	return linkURL(path, b.ID, s.signer.token("manage", b.ID, b.Sequence, b.Start.Add(manageLinkGrace)))
 }
 
 // linkURL is path with a booking's id and a signed link's token.

@@ -11,7 +11,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -286,9 +285,9 @@ func TestBookStoreDown(t *testing.T) {
 // does not exist, which the foreign key refuses inside the transaction.
 type bkFailingCommit struct{ store.Store }
 
-func (s bkFailingCommit) CreateBooking(ctx context.Context, b *store.Booking, msgs []store.OutboxMessage) error {
+func (s bkFailingCommit) CreateBooking(ctx context.Context, b *store.Booking, msgs []store.OutboxMessage, g store.Guard) error {
 	msgs = append(slices.Clone(msgs), store.OutboxMessage{Kind: "probe", To: "probe@example.com", Payload: []byte("x"), Booking: store.NewID()})
-	return s.Store.CreateBooking(ctx, b, msgs)
+	return s.Store.CreateBooking(ctx, b, msgs, g)
 }
 
 // TestBookFailsAtCommit: the booking's transaction fails at its last
@@ -321,7 +320,52 @@ type bkProxy struct {
 	mu     sync.Mutex
 	conns  []net.Conn
 	closed bool
+	frozen chan struct{} // non-nil while frozen: closed by Thaw
 	wg     sync.WaitGroup
+}
+
+// Freeze stops forwarding, in both directions, without closing anything:
+// the server looks alive and never answers, as a stopped (SIGSTOP) or
+// overloaded Postgres does. Thaw resumes.
+func (p *bkProxy) Freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen == nil {
+		p.frozen = make(chan struct{})
+	}
+}
+
+// Thaw forwards again what was held and what follows.
+func (p *bkProxy) Thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen != nil {
+		close(p.frozen)
+		p.frozen = nil
+	}
+}
+
+// forward copies src to dst, holding each chunk while the proxy is frozen.
+func (p *bkProxy) forward(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			wait := p.frozen
+			p.mu.Unlock()
+			if wait != nil {
+				<-wait
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func bkStartProxy(t testing.TB, target string) *bkProxy {
@@ -358,8 +402,8 @@ func (p *bkProxy) serve() {
 		}
 		p.conns = append(p.conns, c, s)
 		p.mu.Unlock()
-		p.wg.Go(func() { io.Copy(s, c); s.Close() })
-		p.wg.Go(func() { io.Copy(c, s); c.Close() })
+		p.wg.Go(func() { p.forward(s, c) })
+		p.wg.Go(func() { p.forward(c, s) })
 	}
 }
 
@@ -373,6 +417,10 @@ func (p *bkProxy) Close() {
 	p.l.Close()
 	for _, c := range p.conns {
 		c.Close()
+	}
+	if p.frozen != nil {
+		close(p.frozen)
+		p.frozen = nil
 	}
 	p.mu.Unlock()
 	p.wg.Wait()

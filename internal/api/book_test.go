@@ -174,6 +174,7 @@ type bkSetup struct {
 	st     store.Store
 	sender mail.Sender
 	quiet  bool
+	budget time.Duration
 }
 
 type bkOption func(*bkSetup)
@@ -183,6 +184,9 @@ func bkWithStore(st store.Store) bkOption { return func(s *bkSetup) { s.st = st 
 
 // bkWithSender sends with s instead of a FileSender.
 func bkWithSender(m mail.Sender) bkOption { return func(s *bkSetup) { s.sender = m } }
+
+// bkWithBudget gives each request at most d (api.Deps.Budget).
+func bkWithBudget(d time.Duration) bkOption { return func(s *bkSetup) { s.budget = d } }
 
 // bkQuiet discards the handler's log (for the fuzz test, whose F must not
 // log from the fuzz function).
@@ -223,7 +227,7 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 	}
 	f.h = api.New(api.Deps{
 		Store: f.st, Theme: sh, Mail: f.sender, Secret: []byte(bkSecret),
-		NotifyEmail: bkNotify, MailFrom: bkMailFrom, Now: f.clock.Now, Log: log,
+		NotifyEmail: bkNotify, MailFrom: bkMailFrom, Now: f.clock.Now, Log: log, Budget: s.budget,
 	})
 	return f
 }
@@ -2108,12 +2112,18 @@ func TestBookRateLimitPerEmail(t *testing.T) {
 	}
 	f.book(t, bkValues(bkDec(9, 9, 45), "ada@example.com")) // another address is fine
 
+	// The window slides: midnight does not reset it; a day after the
+	// attempts does.
 	midnight := time.Date(2026, time.December, 8, 0, 0, 0, 0, time.UTC)
-	f.clock.Set(midnight.Add(-time.Second))
-	if res := f.post(t, "/api/book", bkValues(bkDec(10, 9, 0), "grace@example.com")); res.Status != http.StatusTooManyRequests {
-		t.Errorf("23:59:59 UTC: got %s; want 429", res)
-	}
 	f.clock.Set(midnight)
+	if res := f.post(t, "/api/book", bkValues(bkDec(10, 9, 0), "grace@example.com")); res.Status != http.StatusTooManyRequests {
+		t.Errorf("at midnight UTC, hours after the attempts: got %s; want 429", res)
+	}
+	f.clock.Set(bkMonday.Add(24*time.Hour - time.Second))
+	if res := f.post(t, "/api/book", bkValues(bkDec(10, 9, 0), "grace@example.com")); res.Status != http.StatusTooManyRequests {
+		t.Errorf("a second less than a day after the attempts: got %s; want 429", res)
+	}
+	f.clock.Set(bkMonday.Add(24 * time.Hour))
 	f.book(t, bkValues(bkDec(10, 9, 0), "grace@example.com"))
 }
 
@@ -2404,6 +2414,13 @@ func TestReschedule(t *testing.T) {
 	if len(sent) != 2 || sent[0].UID != sent[1].UID || sent[1].Sequence != 1 || sent[1].DTStart != "20261210T190000Z" {
 		t.Errorf("invites sent to the prospect: %+v; want SEQUENCE 0 then 1 at 20261210T190000Z, one UID", sent)
 	}
+
+	// The links of the emails before the move no longer work; the new
+	// ones do.
+	if res := f.post(t, "/api/book/reschedule", bkMoveForm(id, tok, old)); res.Status != http.StatusConflict || !strings.Contains(res.Body, "This link is from an earlier email") {
+		t.Errorf("a move with the link from before the first move: got %s; want 409, the link is from an earlier email", res)
+	}
+	tok = bkToken(loc)
 
 	// The old time is free for someone else.
 	f.book(t, bkValues(old, "grace@example.com"))

@@ -93,24 +93,39 @@ func TestQuizEmail(t *testing.T) {
 	}
 }
 
-func TestQuizEmailReplacesAddress(t *testing.T) {
+// TestQuizEmailKeepsOwnersAddress: anyone with a result's link can open
+// it, but only its owner's address is kept: another is refused with 409
+// and the address stays; the same address again is fine (no new email the
+// same day).
+func TestQuizEmailKeepsOwnersAddress(t *testing.T) {
 	f := newFixture(t)
 	id := f.submit(t, f.allAnswers(2))
-	for _, addr := range []string{"ann@example.com", "ann.b+quiz@mail.example.co.uk"} {
+	send := func(addr string, want int) string {
+		t.Helper()
 		form := emailForm(id)
 		form.Set("email", addr)
 		res, body := f.post(t, "/api/quiz/email", form.Encode(), "application/json")
-		wantResponse(t, res, body, http.StatusOK, jsonType)
-		if !strings.Contains(body, `"status":"ok"`) {
-			t.Errorf("body: got %s, want status ok", body)
-		}
-		rec, err := f.store.QuizResult(t.Context(), id)
-		if err != nil {
-			t.Fatalf("QuizResult: %v", err)
-		}
-		if rec.Email != addr || rec.ConsentAt == nil {
-			t.Errorf("stored: got %q %v, want %q with consent", rec.Email, rec.ConsentAt, addr)
-		}
+		wantResponse(t, res, body, want, jsonType)
+		return body
+	}
+	send("ann@example.com", http.StatusOK)
+	if body := send("attacker@example.net", http.StatusConflict); !strings.Contains(body, "already belongs to the address its owner gave") {
+		t.Errorf("409 body: %s", body)
+	}
+	send("Ann@Example.com", http.StatusOK)
+	rec, err := f.store.QuizResult(t.Context(), id)
+	if err != nil {
+		t.Fatalf("QuizResult: %v", err)
+	}
+	if rec.Email != "Ann@Example.com" {
+		t.Errorf("stored address %q, want the owner's (as last given)", rec.Email)
+	}
+	msgs, err := f.store.Outbox(t.Context(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 || msgs[0].To != "ann@example.com" {
+		t.Errorf("outbox: %d messages (%+v); want the one result email to the owner", len(msgs), msgs)
 	}
 	f.wantStored(t, 1)
 }

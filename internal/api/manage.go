@@ -1,6 +1,10 @@
 package api
 
 import (
+	"context"
+	"errors"
+	"time"
+
 	"net/http"
 
 	"github.com/cassidine/site/internal/booking"
@@ -23,8 +27,12 @@ type BookedView struct {
 }
 
 // managed loads the booking a signed link names, or answers the problem.
+// A link signed for an earlier version of the booking (before a move) no
+// longer works; a cancelled booking's links all still show that it is
+// cancelled.
 func (s *server) managed(w http.ResponseWriter, r *http.Request, id, tok string) (*store.Booking, bool) {
-	if err := s.signer.check("manage", id, tok, s.Now()); err != nil {
+	seq, err := s.signer.check("manage", id, tok, s.Now())
+	if err != nil {
 		s.messagePage(w, r, http.StatusForbidden, message{Title: "This link does not work", Text: "The link is not valid or has expired. To change a booking, reply to its confirmation email.", Link: "/book/", Label: "Book a session"})
 		return nil, false
 	}
@@ -33,8 +41,29 @@ func (s *server) managed(w http.ResponseWriter, r *http.Request, id, tok string)
 		s.storeFailed(w, r, err)
 		return nil, false
 	}
+	if seq != b.Sequence && b.CancelledAt == nil {
+		s.staleLink(w, r)
+		return nil, false
+	}
 	return b, true
 }
+
+// staleLink answers a link from an email sent before the booking moved.
+func (s *server) staleLink(w http.ResponseWriter, r *http.Request) {
+	s.messagePage(w, r, http.StatusConflict, message{Title: "This link is from an earlier email",
+		Text: "The session has been moved since this email was sent, so its links no longer work. Use the links in the most recent email about the session.",
+		Link: "/book/", Label: "Book a session"})
+}
+
+// tooLate answers a change to a session that has already started.
+func (s *server) tooLate(w http.ResponseWriter, r *http.Request, b *store.Booking, what string) {
+	s.messagePage(w, r, http.StatusConflict, message{Title: "This session has already started",
+		Text: "The session on " + s.bookedView(b, "").When + " has started or taken place, so it can no longer be " + what + ". Reply to the confirmation email to reach us.",
+		Link: "/book/", Label: "Book another session"})
+}
+
+// started reports whether b's session has begun.
+func (s *server) started(b *store.Booking) bool { return !b.Start.After(s.Now()) }
 
 // linked is managed for a signed link's query (b and t): it returns the
 // booking and the link's token.
@@ -65,7 +94,10 @@ func (s *server) handleDone(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.bookedView(b, tok)
 	v.Just = "booked"
-	if r.URL.Query().Get("moved") == "1" {
+	switch {
+	case v.Cancelled:
+		v.Just = "" // the page says it is cancelled, not that a confirmation is on its way
+	case r.URL.Query().Get("moved") == "1":
 		v.Just = "moved"
 	}
 	title := "Your session is booked"
@@ -88,6 +120,10 @@ func (s *server) handleCancelPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if b.CancelledAt == nil && s.started(b) {
+		s.tooLate(w, r, b, "cancelled")
+		return
+	}
 	v := s.bookedView(b, tok)
 	v.Confirm = !v.Cancelled
 	s.bookedPage(w, http.StatusOK, "Cancel your session", v)
@@ -107,12 +143,24 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	quizText := s.quizSummary(r.Context(), current.QuizResult)
-	wctx, cancel := writeCtx(r.Context())
-	defer cancel()
-	b, err := s.Store.CancelBooking(wctx, in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(b, "cancellation", "", quizText)
+	var b *store.Booking
+	err := s.write(r, func(ctx context.Context) (err error) {
+		b, err = s.Store.CancelBooking(ctx, in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
+			return s.bookingMessages(b, "cancellation", "", quizText)
+		})
+		return err
+	}, func(ctx context.Context) bool {
+		got, err := s.Store.Booking(ctx, in.B)
+		if err == nil && got.CancelledAt != nil {
+			b = got
+			return true
+		}
+		return false
 	})
 	switch {
+	case errors.Is(err, store.ErrStarted):
+		s.tooLate(w, r, current, "cancelled")
+		return
 	case store.ErrorCode(err) == store.ECONFLICT:
 		b, _ = s.Store.Booking(r.Context(), in.B)
 	case err != nil:
@@ -154,6 +202,10 @@ func (s *server) handleReschedulePage(w http.ResponseWriter, r *http.Request) {
 		s.bookedPage(w, http.StatusOK, "This session is cancelled", s.bookedView(b, tok))
 		return
 	}
+	if s.started(b) {
+		s.tooLate(w, r, b, "moved")
+		return
+	}
 	f := s.moveForm(b, tok)
 	if err := s.withDays(r.Context(), &f); err != nil {
 		s.storeFailed(w, r, err)
@@ -177,6 +229,10 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 		s.bookedPage(w, http.StatusConflict, "This session is cancelled", s.bookedView(b, in.T))
 		return
 	}
+	if s.started(b) {
+		s.tooLate(w, r, b, "moved")
+		return
+	}
 	f := s.moveForm(b, in.T)
 	f.Values.Slot, f.Values.TZ = in.Slot, in.TZ
 	start := parseSlot(&f)
@@ -188,6 +244,16 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Moves that would go through count: one booking must not hop across
+	// the calendar, holding each time in turn.
+	if ok, err := s.allow(r, "move:"+b.ID, 24*time.Hour, movesPerBookingPerDay); err != nil {
+		s.bookUnavailable(w, r, f, err)
+		return
+	} else if !ok {
+		f.Message = "This session has been moved too often today. Please reply to the confirmation email and we will find a time."
+		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+		return
+	}
 	s.commitMove(w, r, f, b, slot)
 }
 
@@ -196,17 +262,38 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 // the booking's page.
 func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking, slot booking.Slot) {
 	quizText := s.quizSummary(r.Context(), b.QuizResult)
-	wctx, cancel := writeCtx(r.Context())
-	defer cancel()
-	moved, err := s.Store.RescheduleBooking(wctx, b.ID, slot.Start, slot.End, func(nb *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(nb, "reschedule", f.Values.TZ, quizText)
+	g := s.guard(slot.Start)
+	g.MaxPerAddress, g.MaxPerEmail = 0, 0 // a move keeps the booking's own place
+	g.CheckSequence, g.Sequence = true, b.Sequence
+	var moved *store.Booking
+	err := s.write(r, func(ctx context.Context) (err error) {
+		moved, err = s.Store.RescheduleBooking(ctx, b.ID, slot.Start, slot.End, g, func(nb *store.Booking) ([]store.OutboxMessage, error) {
+			return s.bookingMessages(nb, "reschedule", f.Values.TZ, quizText)
+		})
+		return err
+	}, func(ctx context.Context) bool {
+		got, err := s.Store.Booking(ctx, b.ID)
+		if err == nil && got.Sequence > b.Sequence && got.Start.Equal(slot.Start) {
+			moved = got
+			return true
+		}
+		return false
 	})
-	switch store.ErrorCode(err) {
-	case "":
-	case store.ECONFLICT:
-		s.slotProblem(w, r, f, booking.ErrTaken)
+	switch {
+	case err == nil:
+	case errors.Is(err, store.ErrStarted):
+		s.tooLate(w, r, b, "moved")
 		return
-	case store.EINVALID:
+	case errors.Is(err, store.ErrStale):
+		s.staleLink(w, r)
+		return
+	case store.ErrorCode(err) == store.ECONFLICT:
+		if !errors.Is(err, booking.ErrDayFull) {
+			err = booking.ErrTaken
+		}
+		s.slotProblem(w, r, f, err)
+		return
+	case store.ErrorCode(err) == store.EINVALID:
 		f.Message = "The booking could not be moved: " + store.ErrorMessage(err) + "."
 		s.bookAgain(w, r, http.StatusBadRequest, f)
 		return

@@ -105,6 +105,24 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText str
 	return out, nil
 }
 
+// existingMessage reminds a prospect who tried to book again of the
+// session they hold, with its links to move or cancel it.
+func (s *server) existingMessage(b *store.Booking) (store.OutboxMessage, error) {
+	site := s.Theme.Site()
+	local := b.Start.In(s.rules.Location)
+	var body strings.Builder
+	fmt.Fprintf(&body, "Hello %s,\n\nSomeone, probably you, tried to book another advisory session with this address. You already have one:\n\n", b.Name)
+	fmt.Fprintf(&body, "  %s (%s)\n  UTC: %s\n\n", local.Format(dayLayout+" at 3:04 PM MST"), s.rules.Location, b.Start.UTC().Format(dayLayout+" at 15:04"))
+	fmt.Fprintf(&body, "To move it to another time: %s\nTo cancel it: %s\n\nIf this was not you, you can ignore this email.\n\n%s\n%s\n",
+		s.absURL(s.manageURL("/api/book/reschedule", b)), s.absURL(s.manageURL("/api/book/cancel", b)), site.Title, s.absURL("/"))
+	m := mail.Message{From: s.mailFrom(), To: b.Email, ReplyTo: s.notifyEmail(), Subject: "Your advisory session is already booked", Text: body.String()}
+	data, err := m.Encode()
+	if err != nil {
+		return store.OutboxMessage{}, err
+	}
+	return store.OutboxMessage{CreatedAt: s.Now(), Booking: b.ID, Kind: "existing", To: b.Email, Payload: data, NextAttempt: s.Now()}, nil
+}
+
 // quizSummary describes an attached quiz result for the consultant's
 // notice, or "" when none is attached.
 func (s *server) quizSummary(ctx context.Context, id string) string {

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
@@ -62,6 +62,10 @@ func (s *server) handleQuiz(w http.ResponseWriter, r *http.Request) {
 	}
 	answers, ok := s.validateQuiz(w, r, form, version)
 	if !ok {
+		return
+	}
+	if ok, err := s.allow(r, "quiz-ip:"+s.clientKey(r), time.Hour, quizPerAddressPerHour); err != nil || !ok {
+		s.quizLimited(w, r, form, err)
 		return
 	}
 	s.commitQuiz(w, r, form, answers)
@@ -118,9 +122,9 @@ func (s *server) commitQuiz(w http.ResponseWriter, r *http.Request, form quiz.Fo
 	for _, d := range res.Dimensions {
 		rec.Dimensions[d.ID] = d.Score
 	}
-	wctx, cancel := writeCtx(r.Context())
-	defer cancel()
-	if err := s.Store.SaveQuizResult(wctx, rec); err != nil {
+	err := s.write(r, func(ctx context.Context) error { return s.Store.SaveQuizResult(ctx, rec) },
+		func(ctx context.Context) bool { _, err := s.Store.QuizResult(ctx, rec.ID); return err == nil })
+	if err != nil {
 		s.Log.Error("save quiz result", "err", err)
 		form.Message = unavailableText
 		s.quizFormAgain(w, r, http.StatusServiceUnavailable, form)
@@ -138,6 +142,18 @@ func (s *server) commitQuiz(w http.ResponseWriter, r *http.Request, form quiz.Fo
 		return
 	}
 	writeJSON(w, http.StatusCreated, quizResponse{ID: rec.ID, URL: resultPath(rec.ID), Result: res, HTML: template.HTML(frag.String())})
+}
+
+// quizLimited answers a quiz sent too often from one address (429), or
+// whose count failed (503), with the answers kept.
+func (s *server) quizLimited(w http.ResponseWriter, r *http.Request, form quiz.Form, err error) {
+	status := http.StatusTooManyRequests
+	form.Message = "Too many quizzes were sent from your network in the last hour. Your answers are kept; please try again later."
+	if err != nil {
+		s.Log.Error("quiz rate limit", "err", err)
+		status, form.Message = http.StatusServiceUnavailable, unavailableText
+	}
+	s.quizFormAgain(w, r, status, form)
 }
 
 // quizFormAgain answers with the form and the visitor's answers kept, a
@@ -275,12 +291,22 @@ func (s *server) validateQuizEmail(w http.ResponseWriter, r *http.Request, view 
 // commitQuizEmail stores the address with the result, queues the email of
 // the result and makes a first attempt at sending it, and answers.
 func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view ResultView) {
-	wctx, cancel := writeCtx(r.Context())
-	defer cancel()
-	if err := s.Store.SetQuizEmail(wctx, view.ID, view.EmailValue, s.Now()); err != nil {
-		if errors.Is(r.Context().Err(), context.Canceled) {
-			return
-		}
+	// Per address, and at most once a day per result and email: the form
+	// must not become a way to mail anyone, over and over.
+	ok, err := s.allow(r, "quiz-email-ip:"+s.clientKey(r), time.Hour, quizEmailPerAddressPerHour)
+	if err == nil && !ok {
+		s.quizEmailRefused(w, r, view, http.StatusTooManyRequests, "Too many emails were requested from your network in the last hour. Please try again later.")
+		return
+	}
+	if err == nil {
+		err = s.write(r, func(ctx context.Context) error { return s.Store.SetQuizEmail(ctx, view.ID, view.EmailValue, s.Now()) }, nil)
+	}
+	if store.ErrorCode(err) == store.ECONFLICT {
+		// A shared link: the result's owner already gave an address.
+		s.quizEmailRefused(w, r, view, http.StatusConflict, "This result already belongs to the address its owner gave, and cannot be sent elsewhere. Take the quiz yourself to get your own result.")
+		return
+	}
+	if err != nil {
 		s.Log.Error("quiz email", "id", view.ID, "err", err)
 		view.EmailError = "We could not save your address just now; please try again in a minute."
 		if wantsJSON(r) {
@@ -291,7 +317,13 @@ func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view Re
 		return
 	}
 	s.Log.Info("quiz email saved", "id", view.ID)
-	if err := s.queueResultEmail(r.Context(), view.ID, view.EmailValue, view.Result); err != nil {
+	// A result goes to one address at most once a day, however often the
+	// form is sent.
+	if ok, err := s.allow(r, "quiz-email:"+view.ID+":"+s.signer.pseudonym(strings.ToLower(view.EmailValue)), 24*time.Hour, sendsPerDay); err != nil || !ok {
+		if err != nil {
+			s.Log.Error("quiz email limit", "id", view.ID, "err", err)
+		}
+	} else if err := s.queueResultEmail(r.Context(), view.ID, view.EmailValue, view.Result); err != nil {
 		// The address and consent are saved; the consultant can resend.
 		s.Log.Error("queue quiz email", "id", view.ID, "err", err)
 	} else {
@@ -302,6 +334,17 @@ func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view Re
 		return
 	}
 	http.Redirect(w, r, resultPath(view.ID)+"?emailed=1", http.StatusSeeOther)
+}
+
+// quizEmailRefused answers an email for a result that may not be sent,
+// on the result page (or as JSON) with the address kept.
+func (s *server) quizEmailRefused(w http.ResponseWriter, r *http.Request, view ResultView, status int, msg string) {
+	view.EmailError = msg
+	if wantsJSON(r) {
+		writeJSON(w, status, apiError{Error: msg, Fields: map[string]string{"email": msg}})
+		return
+	}
+	s.resultPage(w, status, view)
 }
 
 // queueResultEmail puts "your readiness result" in the outbox for email.

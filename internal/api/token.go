@@ -11,14 +11,22 @@ import (
 
 // Signed links let a prospect cancel or move a booking without an
 // account: the token is an HMAC-SHA256, under SITE_SECRET, of the purpose,
-// the booking id and an expiry, carried with the expiry in the link.
+// the booking id, the booking's sequence and an expiry, carried with the
+// sequence and the expiry in the link. Every move or cancellation raises
+// the sequence, so the links of earlier emails stop working for changes.
+//
+// Tokens made before sequences were signed (8 bytes of expiry and the MAC)
+// still verify, as tokens for sequence 0: they work until the booking's
+// first change.
 
 var errBadToken = errors.New("the link is not valid")
 
 // signer makes and checks tokens.
 type signer struct{ key []byte }
 
-func (s signer) mac(purpose, id string, exp int64) []byte {
+const macLen = 18
+
+func (s signer) mac(purpose, id string, seq uint32, exp int64, legacy bool) []byte {
 	m := hmac.New(sha256.New, s.key)
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(exp))
@@ -27,30 +35,51 @@ func (s signer) mac(purpose, id string, exp int64) []byte {
 	m.Write([]byte(id))
 	m.Write([]byte{0})
 	m.Write(b[:])
-	return m.Sum(nil)[:18]
-}
-
-// token returns a token for purpose on id valid until exp.
-func (s signer) token(purpose, id string, exp time.Time) string {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(exp.Unix()))
-	return base64.RawURLEncoding.EncodeToString(append(b[:], s.mac(purpose, id, exp.Unix())...))
-}
-
-// check verifies a token for purpose on id at now.
-func (s signer) check(purpose, id, tok string, now time.Time) error {
-	raw, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(raw) != 8+18 {
-		return errBadToken
+	if !legacy {
+		var q [4]byte
+		binary.BigEndian.PutUint32(q[:], seq)
+		m.Write([]byte{0, 's'})
+		m.Write(q[:])
 	}
-	exp := int64(binary.BigEndian.Uint64(raw[:8]))
-	if !hmac.Equal(raw[8:], s.mac(purpose, id, exp)) {
-		return errBadToken
+	return m.Sum(nil)[:macLen]
+}
+
+// token returns a token for purpose on id at sequence seq, valid until exp.
+func (s signer) token(purpose, id string, seq int, exp time.Time) string {
+	raw := make([]byte, 12, 12+macLen)
+	binary.BigEndian.PutUint64(raw, uint64(exp.Unix()))
+	binary.BigEndian.PutUint32(raw[8:], uint32(seq))
+	return base64.RawURLEncoding.EncodeToString(append(raw, s.mac(purpose, id, uint32(seq), exp.Unix(), false)...))
+}
+
+// check verifies a token for purpose on id at now, and returns the
+// booking sequence it was made for.
+func (s signer) check(purpose, id, tok string, now time.Time) (seq int, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, errBadToken
+	}
+	var exp int64
+	switch len(raw) {
+	case 8 + macLen: // before sequences were signed
+		exp = int64(binary.BigEndian.Uint64(raw[:8]))
+		if !hmac.Equal(raw[8:], s.mac(purpose, id, 0, exp, true)) {
+			return 0, errBadToken
+		}
+	case 12 + macLen:
+		exp = int64(binary.BigEndian.Uint64(raw[:8]))
+		q := binary.BigEndian.Uint32(raw[8:12])
+		if !hmac.Equal(raw[12:], s.mac(purpose, id, q, exp, false)) {
+			return 0, errBadToken
+		}
+		seq = int(q)
+	default:
+		return 0, errBadToken
 	}
 	if now.Unix() > exp {
-		return errors.New("the link has expired")
+		return 0, errors.New("the link has expired")
 	}
-	return nil
+	return seq, nil
 }
 
 // pseudonym is a keyed hash, under the secret, of what identifies a

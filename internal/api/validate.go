@@ -38,6 +38,8 @@ func lineProblem(s string) string {
 		return fmt.Sprintf("Keep this under %d characters.", booking.MaxText)
 	case errors.Is(err, booking.ErrLineBreak):
 		return "Enter this on one line."
+	case errors.Is(err, booking.ErrInvisible):
+		return "Remove the invisible formatting characters (such as text-direction marks)."
 	}
 	return "Remove the special characters (tabs or control codes)."
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,10 +27,14 @@ const (
 
 // What CheckText and CheckEmail find wrong; compare with errors.Is.
 var (
-	ErrNotUTF8     = errors.New("not valid UTF-8")
-	ErrTooLong     = errors.New("too long")
-	ErrLineBreak   = errors.New("holds a line break")
-	ErrControl     = errors.New("holds control characters")
+	ErrNotUTF8   = errors.New("not valid UTF-8")
+	ErrTooLong   = errors.New("too long")
+	ErrLineBreak = errors.New("holds a line break")
+	ErrControl   = errors.New("holds control characters")
+	// ErrInvisible: a one-line field holds an invisible formatting
+	// character, such as a text-direction override, which can make a name
+	// read differently in the consultant's inbox than it is.
+	ErrInvisible   = errors.New("holds invisible formatting characters")
 	ErrEmailEmpty  = errors.New("no e-mail address")
 	ErrEmailSyntax = errors.New("not an e-mail address like name@example.com")
 )
@@ -56,8 +61,19 @@ func CheckText(s string, max int, multiline bool) error {
 		if isControl(r) {
 			return ErrControl
 		}
+		if !multiline && isInvisible(r) {
+			return ErrInvisible
+		}
 	}
 	return nil
+}
+
+// isInvisible reports Unicode's format characters (category Cf: the
+// bidirectional controls, zero-width spaces, the byte-order mark, soft
+// hyphens), but for the zero-width joiner and non-joiner, which scripts
+// such as Persian and emoji need.
+func isInvisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
 }
 
 // isControl reports C0 and C1 control characters, DEL, and Unicode's line

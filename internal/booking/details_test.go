@@ -28,6 +28,11 @@ func TestCheckText(t *testing.T) {
 		{"DEL", "a\x7fb", 20, false, booking.ErrControl},
 		{"C1", "a\u0085b", 20, false, booking.ErrControl},
 		{"line separator", "a\u2028b", 20, true, booking.ErrControl},
+		{"right-to-left override", "Ada\u202egnirts", 20, false, booking.ErrInvisible},
+		{"isolate", "\u2066Ada\u2069", 20, false, booking.ErrInvisible},
+		{"zero-width space", "Ac\u200bme", 20, false, booking.ErrInvisible},
+		{"byte-order mark", "\ufeffAcme", 20, false, booking.ErrInvisible},
+		{"zero-width non-joiner kept", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", 20, false, nil},
 		{"message lines and tabs", "Hello,\r\n\tthanks\n", 20, true, nil},
 		{"too long before a line break", strings.Repeat("a", 20) + "\n", 20, false, booking.ErrTooLong},
 	} {

@@ -1,11 +1,12 @@
 // Package booking is consultation booking's availability: the consultant's
 // weekly hours from the booking table of content/site.toml, validated,
-// and the free slots they leave around the bookings already made.
+// and the free slots they leave around the bookings already made and the
+// busy events of the consultant's own calendars.
 //
 // The package does no I/O and never reads the clock: FromSite takes the
 // parsed site settings, and Slots and Check take the current time ("now")
-// and the active bookings as arguments, so tests and the function agree
-// exactly.
+// and the busy time (active bookings, and calendar events marked
+// Busy.Event) as arguments, so tests and the function agree exactly.
 //
 //	rules, err := booking.FromSite(site)         // nil, nil: the site takes no bookings
 //	free := rules.Slots(from, to, now, busy)     // free slots starting in [from, to)
@@ -78,12 +79,19 @@
 //   - it starts before the horizon: local midnight at the start of the
 //     date HorizonDays after today's local date. With horizonDays = 30,
 //     on any time of 1 March the last bookable day is 30 March;
-//   - it does not overlap a busy booking, each side extended by Buffer
-//     after its end: [start, end+Buffer) of the slot against [start,
-//     end+Buffer) of the booking, so back-to-back meetings keep the buffer
-//     between them and touching intervals do not overlap;
-//   - fewer than MaxPerDay busy bookings start on its local date (when
-//     MaxPerDay is not 0): a full day offers nothing.
+//   - it does not overlap busy time, each side extended by Buffer after
+//     its end: [start, end+Buffer) of the slot against [start,
+//     end+Buffer) of the booking or event. So the slot ends at least
+//     Buffer before the busy time starts and starts at least Buffer after
+//     it ends: back-to-back meetings keep the buffer between them, and
+//     touching intervals do not overlap. Busy time is a booking, or an
+//     event of the consultant's calendars (Busy.Event, e.g. from package
+//     calendar), which blocks every slot it overlaps, all day and
+//     multi-day events included;
+//   - fewer than MaxPerDay bookings start on its local date (when
+//     MaxPerDay is not 0): a full day offers nothing. Events do not
+//     count: a day with a lunch in the calendar still takes MaxPerDay
+//     consultations.
 //
 // Check applies the same rules to one start and says which one fails:
 // ErrNotOffered when the start is not on a day's grid (wrong time, day

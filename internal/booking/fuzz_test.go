@@ -11,8 +11,9 @@ import (
 // FuzzSlots lists slots for random bookings, clocks and slot lengths
 // around both 2026 clock changes in Chicago, and checks every slot
 // against the rules independently of how Slots finds them. busy is read
-// three bytes a booking: its start in 5-minute steps from two days before
-// the base date (two bytes), and its length in minutes (one byte).
+// three bytes a busy interval: its start in 5-minute steps from two days
+// before the base date (two bytes), and its length in minutes (one byte);
+// an odd length makes it a calendar event rather than a booking.
 func FuzzSlots(f *testing.F) {
 	f.Add([]byte{}, false, uint16(0), uint8(30), uint8(15), uint8(3), uint8(0))
 	f.Add([]byte{0x02, 0x40, 30, 0x02, 0x50, 60, 0x01, 0x00, 255}, false, uint16(100), uint8(30), uint8(15), uint8(2), uint8(1))
@@ -55,7 +56,7 @@ func FuzzSlots(f *testing.F) {
 		var busy []booking.Busy
 		for ; len(data) >= 3; data = data[3:] {
 			start := base.Add(-48 * time.Hour).Add(time.Duration(int(data[0])<<8|int(data[1])) % 2000 * 5 * time.Minute)
-			busy = append(busy, booking.Busy{Start: start, End: start.Add(time.Duration(data[2]) * time.Minute)})
+			busy = append(busy, booking.Busy{Start: start, End: start.Add(time.Duration(data[2]) * time.Minute), Event: data[2]%2 == 1})
 		}
 
 		got := r.Slots(from, to, now, busy)
@@ -166,11 +167,12 @@ func naiveWall(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
 }
 
-// countDay counts the bookings starting on start's local date.
+// countDay counts the bookings (not events) starting on start's local
+// date.
 func countDay(busy []booking.Busy, start time.Time, loc *time.Location) int {
 	n := 0
 	for _, b := range busy {
-		if b.Start.In(loc).Format(time.DateOnly) == start.In(loc).Format(time.DateOnly) {
+		if !b.Event && b.Start.In(loc).Format(time.DateOnly) == start.In(loc).Format(time.DateOnly) {
 			n++
 		}
 	}

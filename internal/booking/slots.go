@@ -18,7 +18,9 @@ var (
 	ErrTooSoon = errors.New("that time is too soon to book")
 	// ErrBeyondHorizon is a start at or after the horizon.
 	ErrBeyondHorizon = errors.New("that time is too far ahead to book")
-	// ErrTaken is a slot that overlaps a booking, buffers included.
+	// ErrTaken is a slot that overlaps busy time, buffers included: a
+	// booking, or an event of the consultant's calendars (visitors are
+	// told no more).
 	ErrTaken = errors.New("that time is already booked")
 	// ErrDayFull is a slot on a day that has MaxPerDay bookings.
 	ErrDayFull = errors.New("that day is fully booked")
@@ -50,14 +52,21 @@ func (s Slot) MarshalJSON() ([]byte, error) {
 	return json.Marshal(slotJSON{s.Start.UTC(), s.End.UTC(), s.Start.In(loc), s.End.In(loc)})
 }
 
-// Busy is an existing active booking.
+// Busy is time that cannot be booked: an active booking, or with Event
+// set, busy time of the consultant's own calendars.
 type Busy struct {
 	Start, End time.Time
+	// Event marks busy time that is not a booking, such as an event of
+	// the consultant's calendar feeds. It blocks every slot it overlaps,
+	// with Buffer kept on both sides, as a booking does; unlike a
+	// booking it does not count toward MaxPerDay.
+	Event bool
 }
 
 // Slots returns the free slots that start in [from, to), sorted by start:
 // the slots of the rules (see the package doc) that can be booked at now,
-// given the busy bookings. from, to and now may be in any zone.
+// given the busy time (bookings and calendar events). from, to and now
+// may be in any zone.
 func (r *Rules) Slots(from, to, now time.Time, busy []Busy) []Slot {
 	if earliest := now.Add(r.MinNotice); from.Before(earliest) {
 		from = earliest
@@ -85,8 +94,9 @@ func (r *Rules) Slots(from, to, now time.Time, busy []Busy) []Slot {
 }
 
 // Check returns the slot that starts at start if it can be booked at now,
-// given the busy bookings, and otherwise ErrNotOffered, ErrTooSoon,
-// ErrBeyondHorizon, ErrTaken or ErrDayFull, tested in that order.
+// given the busy time, and otherwise ErrNotOffered, ErrTooSoon,
+// ErrBeyondHorizon, ErrTaken (a booking or an event is in the way) or
+// ErrDayFull, tested in that order.
 func (r *Rules) Check(start, now time.Time, busy []Busy) (Slot, error) {
 	d := r.date(start)
 	g := r.grid(d)
@@ -145,7 +155,8 @@ func (r *Rules) horizon(now time.Time) time.Time {
 	return r.atOrAfter(r.date(now).AddDate(0, 0, r.HorizonDays))
 }
 
-// full reports whether local date d has MaxPerDay bookings.
+// full reports whether local date d has MaxPerDay bookings (events do
+// not count).
 func (r *Rules) full(b busyIndex, d time.Time) bool {
 	return r.MaxPerDay > 0 && b.perDay[d.Unix()] >= r.MaxPerDay
 }
@@ -154,16 +165,19 @@ func (r *Rules) full(b busyIndex, d time.Time) bool {
 type busyIndex struct {
 	starts []time.Time   // busy starts, sorted
 	maxEnd []time.Time   // maxEnd[i]: the latest end+buffer among starts[:i+1]
-	perDay map[int64]int // bookings per local date (its UTC midnight, Unix)
+	perDay map[int64]int // bookings (not events) per local date (its UTC midnight, Unix)
 }
 
-// index sorts busy and counts its bookings per local date.
+// index sorts busy and counts its bookings per local date. Bookings and
+// events block slots alike: both go into starts and maxEnd.
 func (r *Rules) index(busy []Busy) busyIndex {
 	b := busyIndex{perDay: map[int64]int{}}
 	sorted := slices.Clone(busy)
 	slices.SortFunc(sorted, func(x, y Busy) int { return x.Start.Compare(y.Start) })
 	for _, x := range sorted {
-		b.perDay[r.date(x.Start).Unix()]++
+		if !x.Event {
+			b.perDay[r.date(x.Start).Unix()]++
+		}
 		end := x.End.Add(r.Buffer)
 		if !end.After(x.Start) {
 			continue // an empty interval keeps no time

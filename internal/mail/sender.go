@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -281,6 +283,26 @@ func (c *deadlineConn) SetDeadline(t time.Time) error      { return c.Conn.SetDe
 func (c *deadlineConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.cap(t)) }
 func (c *deadlineConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.cap(t)) }
 
+// encodeWords encodes s as RFC 2047 base64 encoded-words of at most 75
+// characters each, cut between characters.
+func encodeWords(s string) string {
+	const maxRaw = 45 // 60 characters of base64, 72 with "=?UTF-8?b?" and "?="
+	var words []string
+	for len(s) > 0 {
+		n := 0
+		for n < len(s) {
+			_, size := utf8.DecodeRuneInString(s[n:])
+			if n > 0 && n+size > maxRaw {
+				break
+			}
+			n += size
+		}
+		words = append(words, "=?UTF-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
+}
+
 // InviteFileName is the name of the invite attachment.
 const InviteFileName = "invite.ics"
 
@@ -318,7 +340,10 @@ func buildMsg(m Message) (*gomail.Msg, error) {
 			return nil, fmt.Errorf("reply-to: %w", err)
 		}
 	}
-	msg.Subject(m.Subject)
+	// Always encoded (RFC 2047): a subject holding a visitor's name must
+	// show what they typed, even when that is itself an encoded-word
+	// ("=?utf-8?b?...?=") that a client would otherwise decode.
+	msg.SetGenHeaderPreformatted(gomail.HeaderSubject, encodeWords(m.Subject))
 	msg.SetMessageIDWithValue(strings.TrimSuffix(strings.TrimPrefix(m.MessageID, "<"), ">"))
 	msg.SetDate()
 	// RFC 3834: a notification, not a person; keeps vacation replies away.

@@ -83,7 +83,7 @@ func BenchmarkCreateBooking(b *testing.B) {
 						{Kind: "confirmation", To: bkg.Email, Payload: []byte(`{"subject":"Your consultation"}`)},
 						{Kind: "notice", To: "consultant@example.com", Payload: []byte(`{"subject":"New booking"}`)},
 					}
-					if err := s.CreateBooking(b.Context(), bkg, msgs); err != nil {
+					if err := s.CreateBooking(b.Context(), bkg, msgs, store.Guard{}); err != nil {
 						b.Error(err)
 						return
 					}

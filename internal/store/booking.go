@@ -83,7 +83,13 @@ type BookingStore interface {
 	// are filled in when empty, as SaveQuizResult does, and CreatedAt,
 	// Start and End are normalised and written back. A new booking has
 	// Sequence 0 and no CancelledAt (else EINVALID).
-	CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage) error
+	//
+	// g's rules hold inside the transaction (see Guard): no active booking
+	// within g.Buffer of [Start, End) (ECONFLICT wrapping booking.ErrTaken),
+	// fewer than MaxPerDay on its day (booking.ErrDayFull), fewer than
+	// MaxPerAddress upcoming for its IPHash (ErrAddressLimit) and fewer
+	// than MaxPerEmail for its Email (an *EmailBookedError naming the first).
+	CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage, g Guard) error
 
 	// Booking returns a booking (active or cancelled), or ENOTFOUND.
 	Booking(ctx context.Context, id string) (*Booking, error)
@@ -91,7 +97,8 @@ type BookingStore interface {
 	// CancelBooking marks an active booking cancelled at at, increments its
 	// Sequence and queues msgs, in one transaction; it returns the updated
 	// booking. ENOTFOUND for an unknown id; ECONFLICT if already cancelled
-	// (build is then not called); EINVALID for a zero at.
+	// (build is then not called) or if the session has started by at
+	// (ErrStarted); EINVALID for a zero at.
 	// msgs may use the booking's new Sequence: build is called with the
 	// updated booking inside the transaction.
 	CancelBooking(ctx context.Context, id string, at time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error)
@@ -101,7 +108,12 @@ type BookingStore interface {
 	// ECONFLICT if the new slot is taken or the booking is cancelled (the
 	// booking stays where it was); ENOTFOUND for an unknown id; EINVALID if
 	// end is not after start.
-	RescheduleBooking(ctx context.Context, id string, start, end time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error)
+	//
+	// g's rules hold inside the transaction (see Guard): the booking must
+	// not have started at g.Now (ErrStarted), must still be at g.Sequence
+	// when CheckSequence is set (ErrStale), and the new time must keep the
+	// buffer and the day's cap; each is ECONFLICT.
+	RescheduleBooking(ctx context.Context, id string, start, end time.Time, g Guard, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error)
 
 	// ActiveBookings returns the active bookings that overlap [from, to)
 	// (start before to and end after from), by start, for slot computation.
@@ -112,18 +124,17 @@ type BookingStore interface {
 	// after since, by start (ties by id), for the consultant's list.
 	Bookings(ctx context.Context, since time.Time) ([]Booking, error)
 
-	// CountHit records one request under key (e.g. "ip:<hash>") and returns
-	// how many were recorded under it in the window of length window that
-	// contains now. Counters live in the store because a serverless
-	// function has no memory shared between invocations.
-	//
-	// Windows are aligned on multiples of window since the zero time, so
-	// minute, hour and day windows start on the minute, the hour and at
-	// midnight UTC. A key counted over two window lengths has a counter for
-	// each. key is 1 to 200 characters, window at least a millisecond
-	// (else EINVALID); a zero now means time.Now(). Now and then a call
-	// deletes the windows that ended more than a day before now.
-	CountHit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
+	// Hit counts one request under key (e.g. "book-ip:<pseudonym>") if
+	// fewer than max were counted under it in the sliding window
+	// (now-window, now], and reports whether it was. A refused request is
+	// not counted, so at most max requests pass in any window of that
+	// length, across any boundary. Counts live in the store because a
+	// serverless function has no memory shared between invocations; hits
+	// under one key are counted one at a time. key is 1 to 200 characters,
+	// window at least a millisecond, max at least 1 (else EINVALID); a zero
+	// now means time.Now(). Now and then a call deletes hits older than a
+	// day.
+	Hit(ctx context.Context, key string, window time.Duration, max int, now time.Time) (bool, error)
 
 	// QueueMessages adds messages to the outbox outside any booking (e.g.
 	// "email me this result").

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -22,17 +21,14 @@ import (
 // Text is counted in characters (runes), as the CHECK constraints of
 // migration 0002 count it.
 const (
-	maxIPHashLen     = 128
-	maxKindLen       = 40
-	maxPayloadLen    = 1 << 20 // bytes
-	maxLastErrorLen  = 1000    // longer failure reasons are cut
-	maxRateKeyLen    = 200
-	minRateWindow    = time.Millisecond
-	rateHitRetention = 24 * time.Hour // expired windows are kept this long
+	maxIPHashLen    = 128
+	maxKindLen      = 40
+	maxPayloadLen   = 1 << 20 // bytes
+	maxLastErrorLen = 1000    // longer failure reasons are cut
 )
 
-// defaultPruneEvery is how often, on average, CountHit deletes expired
-// windows: on one call in defaultPruneEvery (db.pruneEvery in tests).
+// defaultPruneEvery is how often, on average, Hit deletes old
+// hits: on one call in defaultPruneEvery (db.pruneEvery in tests).
 const defaultPruneEvery = 100
 
 const bookingColumns = `id, created_at, start_at, end_at, name, email, company, role, company_size,
@@ -48,7 +44,7 @@ const (
 	msgBookingCancelled = "this booking has already been cancelled"
 )
 
-func (s *db) CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage) error {
+func (s *db) CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage, g Guard) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -80,6 +76,9 @@ func (s *db) CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkGuard(ctx, tx, b, g, true); err != nil {
+			return err
+		}
 		// ON CONFLICT (id) turns a reused id into "no row" so that it can be
 		// told apart from the slot's unique index, which still raises.
 		res, err := tx.ExecContext(ctx,
@@ -129,14 +128,20 @@ func (s *db) CancelBooking(ctx context.Context, id string, at time.Time, build f
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, msgBookingNotFound)
 	}
-	return s.changeBooking(ctx, id, "cancel booking "+id, build,
+	started := func(tx *sql.Tx, cur *Booking) error {
+		if cur.CancelledAt == nil && !cur.Start.After(utc(at)) {
+			return conflict(ErrStarted)
+		}
+		return nil
+	}
+	return s.changeBooking(ctx, id, "cancel booking "+id, build, started,
 		`UPDATE bookings SET cancelled_at = $2, sequence = sequence + 1
 		WHERE id = $1 AND cancelled_at IS NULL
 		RETURNING `+bookingColumns,
 		s.d.timeArg(utc(at)))
 }
 
-func (s *db) RescheduleBooking(ctx context.Context, id string, start, end time.Time, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error) {
+func (s *db) RescheduleBooking(ctx context.Context, id string, start, end time.Time, g Guard, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -147,33 +152,48 @@ func (s *db) RescheduleBooking(ctx context.Context, id string, start, end time.T
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, msgBookingNotFound)
 	}
-	return s.changeBooking(ctx, id, "reschedule booking "+id, build,
+	guard := func(tx *sql.Tx, cur *Booking) error {
+		switch {
+		case cur.CancelledAt != nil:
+			return nil // the update reports it
+		case g.CheckSequence && cur.Sequence != g.Sequence:
+			return conflict(ErrStale)
+		case !g.Now.IsZero() && !cur.Start.After(utc(g.Now)):
+			return conflict(ErrStarted)
+		}
+		return s.checkGuard(ctx, tx, &Booking{ID: id, Start: start, End: end}, g, false)
+	}
+	return s.changeBooking(ctx, id, "reschedule booking "+id, build, guard,
 		`UPDATE bookings SET start_at = $2, end_at = $3, sequence = sequence + 1
 		WHERE id = $1 AND cancelled_at IS NULL
 		RETURNING `+bookingColumns,
 		s.d.timeArg(start), s.d.timeArg(end))
 }
 
-// changeBooking runs update (which takes the id as $1 and args after it,
-// changes an active booking and returns its columns), then build with the
-// updated booking, and queues build's messages, all in one transaction.
+// changeBooking runs check on the booking as it is, then update (which
+// takes the id as $1 and args after it, changes an active booking and
+// returns its columns), then build with the updated booking, and queues
+// build's messages, all in one transaction.
 // An update that matches no row is ENOTFOUND for an unknown id and
 // ECONFLICT for a cancelled booking; a unique violation is a taken slot.
-func (s *db) changeBooking(ctx context.Context, id, op string, build func(*Booking) ([]OutboxMessage, error), update string, args ...any) (*Booking, error) {
+func (s *db) changeBooking(ctx context.Context, id, op string, build func(*Booking) ([]OutboxMessage, error), check func(*sql.Tx, *Booking) error, update string, args ...any) (*Booking, error) {
 	var out *Booking
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var cur Booking
+		err := scanBooking(tx.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = $1`, id), &cur)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return Errorf(ENOTFOUND, msgBookingNotFound)
+		case err != nil:
+			return s.wrap(err, op)
+		}
+		if err := check(tx, &cur); err != nil {
+			return err
+		}
 		var b Booking
-		err := scanBooking(tx.QueryRowContext(ctx, update, append([]any{id}, args...)...), &b)
+		err = scanBooking(tx.QueryRowContext(ctx, update, append([]any{id}, args...)...), &b)
 		if errors.Is(err, sql.ErrNoRows) {
-			var cancelled timeValue
-			err := tx.QueryRowContext(ctx, `SELECT cancelled_at FROM bookings WHERE id = $1`, id).Scan(&cancelled)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				return Errorf(ENOTFOUND, msgBookingNotFound)
-			case err != nil:
-				return s.wrap(err, op)
-			}
-			return Errorf(ECONFLICT, msgBookingCancelled)
+			return Errorf(ECONFLICT, msgBookingCancelled) // the row exists: it was cancelled
 		}
 		if err != nil {
 			return withMessage(s.wrap(err, op), ECONFLICT, msgSlotTaken)
@@ -250,43 +270,6 @@ func (s *db) listBookings(ctx context.Context, op, query string, args ...any) ([
 		return nil, s.wrap(err, op)
 	}
 	return out, nil
-}
-
-func (s *db) CountHit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
-	if err := s.check(); err != nil {
-		return 0, err
-	}
-	if err := checkText("rate-limit key", key, maxRateKeyLen, true, false); err != nil {
-		return 0, err
-	}
-	if window < minRateWindow {
-		return 0, Errorf(EINVALID, "rate-limit window %v is shorter than %v", window, minRateWindow)
-	}
-	if now.IsZero() {
-		now = time.Now()
-	}
-	start := now.Truncate(window) // since the zero time, so the same for every caller
-	var n int
-	query := s.d.countHit
-	if query == "" {
-		query = countHitSQL
-	}
-	err := s.w.QueryRowContext(ctx, query,
-		key, s.d.timeArg(utc(start)), s.d.timeArg(utc(start.Add(window)))).Scan(&n)
-	if err != nil {
-		return 0, s.wrap(err, "count hit")
-	}
-	every := s.pruneEvery
-	if every <= 0 {
-		every = defaultPruneEvery
-	}
-	if rand.N(every) == 0 {
-		// Best effort: the hit is counted, and the next pruner will
-		// delete what this one could not.
-		s.w.ExecContext(ctx, `DELETE FROM rate_hits WHERE window_end < $1`,
-			s.d.timeArg(utc(now.Add(-rateHitRetention))))
-	}
-	return n, nil
 }
 
 func (s *db) QueueMessages(ctx context.Context, msgs []OutboxMessage) error {

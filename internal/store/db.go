@@ -39,17 +39,15 @@ type dialect struct {
 	// it runs one write statement at a time.
 	skipLocked string
 
-	// countHit is the rate-limit upsert ($1 key, $2 window start, $3 end).
-	// Postgres's turns synchronous_commit off for its own transaction: a
-	// count lost in a crash is harmless, and the commit need not wait for
-	// the disk.
-	countHit string
+	// lockBookings, when not empty, runs first in every booking write
+	// transaction, so that the guard's checks and the write happen one
+	// booking at a time. SQLite needs none: its write transactions begin
+	// IMMEDIATE on its one writer connection.
+	lockBookings string
+	// lockKey, when not empty, serialises the hits counted under one
+	// rate-limit key ($1).
+	lockKey string
 }
-
-// countHitSQL is the portable rate-limit upsert.
-const countHitSQL = `INSERT INTO rate_hits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (key, window_start, window_end) DO UPDATE SET count = rate_hits.count + 1
-		RETURNING count`
 
 // db implements Store over database/sql.
 type db struct {
@@ -114,7 +112,9 @@ func (s *db) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return s.wrap(err, "commit")
+		// The server may have committed before the error (the answer to
+		// COMMIT was lost): the caller cannot know.
+		return s.wrap(fmt.Errorf("%w: %w", ErrOutcomeUnknown, err), "commit")
 	}
 	return nil
 }

@@ -80,3 +80,8 @@ func defaultMessage(code string) string {
 	}
 	return "internal error"
 }
+
+// ErrOutcomeUnknown marks a write whose COMMIT failed: the server may or
+// may not have committed it. Callers that can tell (by reading back what
+// they wrote) should, before reporting a failure.
+var ErrOutcomeUnknown = errors.New("the outcome of the commit is unknown")

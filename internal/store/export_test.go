@@ -19,9 +19,9 @@ func MigrationCount(s Store) int {
 // PruneOnEveryHit makes CountHit of s delete expired windows on every call.
 func PruneOnEveryHit(s Store) { s.(*db).pruneEvery = 1 }
 
-// RateHitRows returns how many counters the rate_hits table of s holds.
+// RateHitRows returns how many hits the rate_events table of s holds.
 func RateHitRows(ctx context.Context, s Store) (int, error) {
 	var n int
-	err := s.(*db).r.QueryRowContext(ctx, `SELECT count(*) FROM rate_hits`).Scan(&n)
+	err := s.(*db).r.QueryRowContext(ctx, `SELECT count(*) FROM rate_events`).Scan(&n)
 	return n, err
 }

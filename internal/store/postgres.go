@@ -48,10 +48,9 @@ var postgresDialect = &dialect{
 	classify:       classifyPostgres,
 	timeArg:        func(t time.Time) any { return t },
 	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
-	countHit: `INSERT INTO rate_hits (key, window_start, window_end, count)
-		SELECT $1, $2, $3, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
-		ON CONFLICT (key, window_start, window_end) DO UPDATE SET count = rate_hits.count + 1
-		RETURNING count`,
+	// Transaction-scoped advisory locks, released at commit or rollback.
+	lockBookings: `SELECT pg_advisory_xact_lock(1668248932)`,
+	lockKey:      `SELECT pg_advisory_xact_lock(1668248933, hashtext($1))`,
 }
 
 func openPostgres(ctx context.Context, url string) (Store, error) {

@@ -32,8 +32,9 @@ type QuizStore interface {
 	QuizResult(ctx context.Context, id string) (*QuizResult, error)
 
 	// SetQuizEmail attaches email to the result with id, recording that the
-	// prospect consented at time at. Calling it again replaces the address.
-	// ENOTFOUND if there is no such result.
+	// prospect consented at time at. The first address stays: calling it
+	// again with the same address (in any case) renews the consent, with
+	// another one is ECONFLICT. ENOTFOUND if there is no such result.
 	SetQuizEmail(ctx context.Context, id, email string, at time.Time) error
 
 	// QuizResults returns the results created at or after since, newest

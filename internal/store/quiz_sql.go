@@ -87,8 +87,11 @@ func (s *db) SetQuizEmail(ctx context.Context, id, email string, at time.Time) e
 	if !ValidID(id) {
 		return Errorf(ENOTFOUND, "quiz result not found")
 	}
+	// The first address given stays: a shared result link must not let
+	// anyone replace its owner's address (the same one again is fine).
 	res, err := s.w.ExecContext(ctx,
-		`UPDATE quiz_results SET email = $1, consent_at = $2 WHERE id = $3`,
+		`UPDATE quiz_results SET email = $1, consent_at = $2
+		WHERE id = $3 AND (email IS NULL OR lower(email) = lower($1))`,
 		email, s.d.timeArg(utc(at)), id)
 	if err != nil {
 		return s.wrap(err, "set e-mail on quiz result "+id)
@@ -98,7 +101,10 @@ func (s *db) SetQuizEmail(ctx context.Context, id, email string, at time.Time) e
 		return s.wrap(err, "set e-mail on quiz result "+id)
 	}
 	if n == 0 {
-		return Errorf(ENOTFOUND, "quiz result not found")
+		if _, err := s.QuizResult(ctx, id); err != nil {
+			return err // ENOTFOUND, or the store failing
+		}
+		return Errorf(ECONFLICT, "this quiz result already has another e-mail address")
 	}
 	return nil
 }

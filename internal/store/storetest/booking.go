@@ -44,7 +44,7 @@ func newMessage(kind string) store.OutboxMessage {
 
 func mustCreate(t *testing.T, s store.Store, b *store.Booking, msgs ...store.OutboxMessage) *store.Booking {
 	t.Helper()
-	if err := s.CreateBooking(t.Context(), b, msgs); err != nil {
+	if err := s.CreateBooking(t.Context(), b, msgs, store.Guard{}); err != nil {
 		t.Fatalf("CreateBooking at %v: %v", b.Start, err)
 	}
 	return b
@@ -140,7 +140,7 @@ func testBookingNotFound(t *testing.T, open Opener) {
 		wantCode(t, fmt.Sprintf("Booking(%q)", id), err, store.ENOTFOUND)
 		_, err = s.CancelBooking(t.Context(), id, t0, build)
 		wantCode(t, fmt.Sprintf("CancelBooking(%q)", id), err, store.ENOTFOUND)
-		_, err = s.RescheduleBooking(t.Context(), id, slot(4), slot(5), build)
+		_, err = s.RescheduleBooking(t.Context(), id, slot(4), slot(5), store.Guard{}, build)
 		wantCode(t, fmt.Sprintf("RescheduleBooking(%q)", id), err, store.ENOTFOUND)
 	}
 	if called {
@@ -156,7 +156,7 @@ func testBookingSlotTaken(t *testing.T, open Opener) {
 	second := newBooking(slot(0).In(time.FixedZone("PDT", -7*3600)))
 	second.End = second.Start.Add(time.Hour)
 	second.Email = "grace@example.com"
-	err := s.CreateBooking(t.Context(), second, []store.OutboxMessage{newMessage("confirmation")})
+	err := s.CreateBooking(t.Context(), second, []store.OutboxMessage{newMessage("confirmation")}, store.Guard{})
 	wantCode(t, "second booking of a taken slot", err, store.ECONFLICT)
 	if _, err := s.Booking(t.Context(), second.ID); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Errorf("the refused booking: Booking = %v, want ENOTFOUND", err)
@@ -168,7 +168,7 @@ func testBookingSlotTaken(t *testing.T, open Opener) {
 	// A reused id, in a free slot.
 	dup := newBooking(slot(3))
 	dup.ID = first.ID
-	wantCode(t, "booking with a used id", s.CreateBooking(t.Context(), dup, nil), store.ECONFLICT)
+	wantCode(t, "booking with a used id", s.CreateBooking(t.Context(), dup, nil, store.Guard{}), store.ECONFLICT)
 	if d := diffBooking(mustBooking(t, s, first.ID), first); d != "" {
 		t.Errorf("after the refused duplicate id: %s", d)
 	}
@@ -195,7 +195,7 @@ func testBookingCancelFreesSlot(t *testing.T, open Opener) {
 	if all, err := s.Bookings(t.Context(), slot(0)); err != nil || len(all) != 2 {
 		t.Errorf("Bookings: %v, %v; want the cancelled and the new booking", ids(all), err)
 	}
-	wantCode(t, "third booking of the slot", s.CreateBooking(t.Context(), newBooking(slot(0)), nil), store.ECONFLICT)
+	wantCode(t, "third booking of the slot", s.CreateBooking(t.Context(), newBooking(slot(0)), nil, store.Guard{}), store.ECONFLICT)
 }
 
 // testBookingConcurrentSameSlot races 100 bookings of one slot, through two
@@ -216,7 +216,7 @@ func testBookingConcurrentSameSlot(t *testing.T, open Opener) {
 			m := newMessage("confirmation")
 			m.To = b.Email
 			<-start
-			results[i] = stores[i%2].CreateBooking(t.Context(), b, []store.OutboxMessage{m})
+			results[i] = stores[i%2].CreateBooking(t.Context(), b, []store.OutboxMessage{m}, store.Guard{})
 			booked[i] = b
 		})
 	}
@@ -323,7 +323,7 @@ func testBookingChangeRollback(t *testing.T, open Opener) {
 		if !tc.want(err) {
 			t.Errorf("CancelBooking, %s: got %v (code %s)", tc.name, err, store.ErrorCode(err))
 		}
-		_, err = s.RescheduleBooking(t.Context(), b.ID, slot(4), slot(5), tc.build)
+		_, err = s.RescheduleBooking(t.Context(), b.ID, slot(4), slot(5), store.Guard{}, tc.build)
 		if !tc.want(err) {
 			t.Errorf("RescheduleBooking, %s: got %v (code %s)", tc.name, err, store.ErrorCode(err))
 		}
@@ -344,7 +344,7 @@ func testBookingReschedule(t *testing.T, open Opener) {
 	other := mustCreate(t, s, newBooking(slot(1)))
 
 	var seen *store.Booking
-	got, err := s.RescheduleBooking(t.Context(), a.ID, slot(4).In(time.FixedZone("X", 5400)), slot(6), func(nb *store.Booking) ([]store.OutboxMessage, error) {
+	got, err := s.RescheduleBooking(t.Context(), a.ID, slot(4).In(time.FixedZone("X", 5400)), slot(6), store.Guard{}, func(nb *store.Booking) ([]store.OutboxMessage, error) {
 		seen = nb
 		return []store.OutboxMessage{newMessage("reschedule")}, nil
 	})
@@ -359,7 +359,7 @@ func testBookingReschedule(t *testing.T, open Opener) {
 	}
 
 	// Onto a taken slot: refused, and the booking stays where it was.
-	_, err = s.RescheduleBooking(t.Context(), a.ID, other.Start, other.End, func(*store.Booking) ([]store.OutboxMessage, error) {
+	_, err = s.RescheduleBooking(t.Context(), a.ID, other.Start, other.End, store.Guard{}, func(*store.Booking) ([]store.OutboxMessage, error) {
 		return []store.OutboxMessage{newMessage("reschedule")}, nil
 	})
 	wantCode(t, "RescheduleBooking onto a taken slot", err, store.ECONFLICT)
@@ -377,14 +377,14 @@ func testBookingReschedule(t *testing.T, open Opener) {
 	if _, err := s.CancelBooking(t.Context(), other.ID, t0, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.RescheduleBooking(t.Context(), a.ID, other.Start, other.End, nil); err != nil {
+	if got, err := s.RescheduleBooking(t.Context(), a.ID, other.Start, other.End, store.Guard{}, nil); err != nil {
 		t.Errorf("RescheduleBooking onto a cancelled booking's slot: %v", err)
 	} else if got.Sequence != 2 || got.Start != other.Start {
 		t.Errorf("after the second reschedule: Sequence %d Start %v, want 2 and %v", got.Sequence, got.Start, other.Start)
 	}
 
 	// A cancelled booking cannot move.
-	_, err = s.RescheduleBooking(t.Context(), other.ID, slot(10), slot(11), nil)
+	_, err = s.RescheduleBooking(t.Context(), other.ID, slot(10), slot(11), store.Guard{}, nil)
 	wantCode(t, "RescheduleBooking of a cancelled booking", err, store.ECONFLICT)
 	if got := mustBooking(t, s, other.ID); got.Start != slot(1) || got.Sequence != 1 {
 		t.Errorf("cancelled booking after the refused reschedule: Start %v Sequence %d, want %v and 1", got.Start, got.Sequence, slot(1))
@@ -398,7 +398,7 @@ func testBookingReschedule(t *testing.T, open Opener) {
 		{"empty", slot(9), slot(9)},
 		{"zero start", time.Time{}, slot(9)},
 	} {
-		_, err := s.RescheduleBooking(t.Context(), a.ID, tc.start, tc.end, nil)
+		_, err := s.RescheduleBooking(t.Context(), a.ID, tc.start, tc.end, store.Guard{}, nil)
 		wantCode(t, "RescheduleBooking "+tc.name, err, store.EINVALID)
 	}
 }
@@ -551,7 +551,7 @@ func testBookingInvalid(t *testing.T, open Opener) {
 		if tc.msg != nil {
 			tc.msg(&m)
 		}
-		err := s.CreateBooking(t.Context(), b, []store.OutboxMessage{newMessage("notice"), m})
+		err := s.CreateBooking(t.Context(), b, []store.OutboxMessage{newMessage("notice"), m}, store.Guard{})
 		wantCode(t, "CreateBooking "+tc.name, err, store.EINVALID)
 		if tc.msg != nil {
 			err := s.QueueMessages(t.Context(), []store.OutboxMessage{m})
@@ -574,7 +574,7 @@ func testBookingAtomic(t *testing.T, open Opener) {
 	b := newBooking(slot(0))
 	bad := newMessage("notice")
 	bad.Booking = store.NewID()
-	err := s.CreateBooking(t.Context(), b, []store.OutboxMessage{newMessage("confirmation"), bad})
+	err := s.CreateBooking(t.Context(), b, []store.OutboxMessage{newMessage("confirmation"), bad}, store.Guard{})
 	wantCode(t, "CreateBooking with a message about a missing booking", err, store.EINVALID)
 	if _, err := s.Booking(t.Context(), b.ID); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Errorf("Booking after the failed create: %v, want ENOTFOUND", err)
@@ -592,55 +592,58 @@ func testBookingAtomic(t *testing.T, open Opener) {
 	}
 }
 
-func testCountHit(t *testing.T, open Opener) {
+func testHit(t *testing.T, open Opener) {
 	s := MustOpen(t, open)
 	base := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
-	hit := func(key string, window time.Duration, now time.Time, want int) {
+	hit := func(key string, window time.Duration, max int, now time.Time, want bool) {
 		t.Helper()
-		got, err := s.CountHit(t.Context(), key, window, now)
+		got, err := s.Hit(t.Context(), key, window, max, now)
 		if err != nil {
-			t.Fatalf("CountHit(%q, %v, %v): %v", key, window, now, err)
+			t.Fatalf("Hit(%q, %v, %d, %v): %v", key, window, max, now, err)
 		}
 		if got != want {
-			t.Errorf("CountHit(%q, %v, %v) = %d, want %d", key, window, now, got, want)
+			t.Errorf("Hit(%q, %v, %d, %v) = %v, want %v", key, window, max, now, got, want)
 		}
 	}
-	hit("ip:a", time.Minute, base, 1)
-	hit("ip:a", time.Minute, base.Add(30*time.Second), 2)
-	hit("ip:a", time.Minute, base.Add(time.Minute-time.Microsecond).In(time.FixedZone("X", 3600)), 3)
-	hit("ip:b", time.Minute, base.Add(10*time.Second), 1) // another key
-	hit("ip:a", time.Minute, base.Add(time.Minute), 1)    // the next window starts over
-	hit("ip:a", time.Hour, base.Add(time.Minute), 1)      // another window length, another counter
-	hit("ip:a", time.Hour, base.Add(59*time.Minute), 2)   // ... which runs an hour
-	hit("ip:a", time.Minute, base.Add(20*time.Second), 4) // a late hit in the first window
-	hit("ip:a", time.Minute, base.Add(90*time.Second), 2) // the second minute
-	hit("ip:a", 24*time.Hour, base.Add(-10*time.Hour), 1) // midnight UTC to midnight
-	hit("ip:a", 24*time.Hour, base.Add(13*time.Hour+59*time.Minute), 2)
-	hit("ip:a", 24*time.Hour, base.Add(14*time.Hour), 1)
+	// Three an hour: the window slides, so the fourth passes only an hour
+	// after the first, not at the top of the next hour.
+	hit("ip:a", time.Hour, 3, base.Add(50*time.Minute), true)
+	hit("ip:a", time.Hour, 3, base.Add(55*time.Minute), true)
+	hit("ip:a", time.Hour, 3, base.Add(59*time.Minute).In(time.FixedZone("X", 3600)), true)
+	hit("ip:a", time.Hour, 3, base.Add(61*time.Minute), false) // a fixed window would have started over at 11:00
+	hit("ip:a", time.Hour, 3, base.Add(109*time.Minute), false)
+	hit("ip:b", time.Hour, 3, base.Add(61*time.Minute), true)  // another key
+	hit("ip:a", time.Hour, 3, base.Add(110*time.Minute), true) // the 10:50 hit has left the window
+	hit("ip:a", time.Hour, 3, base.Add(111*time.Minute), false)
+	hit("ip:a", 24*time.Hour, 10, base.Add(111*time.Minute), true) // another window counts every hit under the key
 
 	for _, tc := range []struct {
 		key    string
 		window time.Duration
+		max    int
 	}{
-		{"", time.Minute},
-		{strings.Repeat("k", 201), time.Minute},
-		{"ip:a", 0},
-		{"ip:a", -time.Minute},
+		{"", time.Minute, 1},
+		{strings.Repeat("k", 201), time.Minute, 1},
+		{"ip:a", 0, 1},
+		{"ip:a", -time.Minute, 1},
+		{"ip:a", time.Minute, 0},
 	} {
-		_, err := s.CountHit(t.Context(), tc.key, tc.window, base)
-		wantCode(t, fmt.Sprintf("CountHit(%.10q, %v)", tc.key, tc.window), err, store.EINVALID)
+		_, err := s.Hit(t.Context(), tc.key, tc.window, tc.max, base)
+		wantCode(t, fmt.Sprintf("Hit(%.10q, %v, %d)", tc.key, tc.window, tc.max), err, store.EINVALID)
 	}
 }
 
-func testCountHitConcurrent(t *testing.T, open Opener) {
+// testHitConcurrent: n hits at once, from two stores (two instances), under
+// one key with a limit of 10: exactly 10 pass.
+func testHitConcurrent(t *testing.T, open Opener) {
 	stores := []store.Store{MustOpen(t, open), MustOpen(t, open)}
 	now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
-	const n = 50
-	counts := make([]int, n)
+	const n, max = 50, 10
+	passed := make([]bool, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { counts[i], errs[i] = stores[i%2].CountHit(t.Context(), "form:book", time.Hour, now) })
+		wg.Go(func() { passed[i], errs[i] = stores[i%2].Hit(t.Context(), "form:book", time.Hour, max, now) })
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -648,14 +651,8 @@ func testCountHitConcurrent(t *testing.T, open Opener) {
 			t.Errorf("hit %d: %v", i, err)
 		}
 	}
-	slices.Sort(counts)
-	for i, c := range counts {
-		if c != i+1 {
-			t.Fatalf("%d concurrent hits returned counts %v, want each of 1..%d once", n, counts, n)
-		}
-	}
-	if got, err := stores[0].CountHit(t.Context(), "form:book", time.Hour, now); err != nil || got != n+1 {
-		t.Errorf("hit after the concurrent ones: %d, %v; want %d", got, err, n+1)
+	if got := len(slices.DeleteFunc(passed, func(p bool) bool { return !p })); got != max {
+		t.Errorf("%d concurrent hits with a limit of %d: %d passed", n, max, got)
 	}
 }
 
@@ -835,13 +832,13 @@ func testBookingClosed(t *testing.T, open Opener) {
 	s.Close()
 	now := time.Now()
 	for name, err := range map[string]error{
-		"CreateBooking": s.CreateBooking(t.Context(), newBooking(slot(0)), nil),
+		"CreateBooking": s.CreateBooking(t.Context(), newBooking(slot(0)), nil, store.Guard{}),
 		"Booking":       second(s.Booking(t.Context(), store.NewID())),
 		"CancelBooking": second(s.CancelBooking(t.Context(), store.NewID(), now, nil)),
-		"Reschedule":    second(s.RescheduleBooking(t.Context(), store.NewID(), slot(0), slot(1), nil)),
+		"Reschedule":    second(s.RescheduleBooking(t.Context(), store.NewID(), slot(0), slot(1), store.Guard{}, nil)),
 		"Active":        second(s.ActiveBookings(t.Context(), slot(0), slot(1))),
 		"Bookings":      second(s.Bookings(t.Context(), slot(0))),
-		"CountHit":      second(s.CountHit(t.Context(), "k", time.Minute, now)),
+		"Hit":           second(s.Hit(t.Context(), "k", time.Minute, 1, now)),
 		"QueueMessages": s.QueueMessages(t.Context(), []store.OutboxMessage{newMessage("notice")}),
 		"ClaimMessages": second(s.ClaimMessages(t.Context(), now, time.Minute, 1)),
 		"MarkSent":      s.MarkSent(t.Context(), 1, now),

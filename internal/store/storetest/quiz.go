@@ -107,7 +107,7 @@ func testQuizConsentEmail(t *testing.T, open Opener) {
 		at    time.Time
 	}{
 		{"ceo@example.com", t0.Add(2 * time.Minute)},
-		{"coo@example.org", t0.Add(5 * time.Minute)}, // a second submission replaces the first
+		{"CEO@example.com", t0.Add(5 * time.Minute)}, // the same address again renews the consent
 	} {
 		if err := s.SetQuizEmail(t.Context(), r.ID, step.email, step.at); err != nil {
 			t.Fatalf("SetQuizEmail(%q): %v", step.email, err)
@@ -127,6 +127,15 @@ func testQuizConsentEmail(t *testing.T, open Opener) {
 		}); diff != "" {
 			t.Errorf("SetQuizEmail changed other fields: %s", diff)
 		}
+	}
+	// Another address, as anyone holding the result's link could send,
+	// does not replace the owner's.
+	err = s.SetQuizEmail(t.Context(), r.ID, "attacker@example.net", t0.Add(10*time.Minute))
+	if code := store.ErrorCode(err); code != store.ECONFLICT {
+		t.Errorf("SetQuizEmail with another address: got code %q (%v), want %s", code, err, store.ECONFLICT)
+	}
+	if got, _ := s.QuizResult(t.Context(), r.ID); got == nil || got.Email != "CEO@example.com" {
+		t.Errorf("after another address was refused: the result's email is %v, want CEO@example.com", got)
 	}
 
 	for _, tc := range []struct {

@@ -61,8 +61,11 @@ func Run(t *testing.T, backend Backend) {
 		{"BookingInvalid", testBookingInvalid},
 		{"BookingAtomic", testBookingAtomic},
 		{"BookingClosed", testBookingClosed},
-		{"CountHit", testCountHit},
-		{"CountHitConcurrent", testCountHitConcurrent},
+		{"Hit", testHit},
+		{"HitConcurrent", testHitConcurrent},
+		{"Guard", testGuard},
+		{"GuardConcurrent", testGuardConcurrent},
+		{"Lifecycle", testLifecycle},
 		{"Outbox", testOutbox},
 		{"ClaimConcurrent", testClaimConcurrent},
 	} {
