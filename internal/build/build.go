@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -26,6 +25,7 @@ import (
 	"github.com/cassidine/site/internal/images"
 	"github.com/cassidine/site/internal/markdown"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/shortcode"
 	"github.com/cassidine/site/internal/theme"
 )
 
@@ -190,23 +190,27 @@ type builder struct {
 	resizer   *images.Resizer
 	layouts   *theme.Layouts
 	layoutErr error
-	params    paramUse // which .Params keys the layouts read
-	assets    *assets.Set
-	assetErr  error
-	tree      *content.Tree           // what the content folder holds
-	sources   map[string]source       // content file (relative path) → parsed page
-	files     map[string]*contentFile // site path → content file published as it is
-	fileList  []*contentFile          // every such file, in the content folder's order
-	docs      map[*Page]*markdown.Doc // the rendered markdown of each page in sources
-	pages     []*Page                 // every content page that is published, in file order
-	sections  []*section              // list pages of folders, by URL
-	skipped   map[string]string       // URL → why it is left out ("a draft", ...)
-	broken    map[string]*Page        // URL → page whose own errors were reported
-	scheduled []time.Time             // when a rebuild changes the site: pages to publish or expire
-	warnings  []error
-	quiz      *quiz.Quiz // content/quiz.toml, if the site has one
-	quizErr   error
-	quizVer   string
+	// shortcodes are layouts/shortcodes, for the markdown renderer.
+	shortcodes   *shortcode.Templates
+	shortcodeErr error
+	refs         refIndex // content files by path and name, for ref and relref
+	params       paramUse // which .Params keys the layouts read
+	assets       *assets.Set
+	assetErr     error
+	tree         *content.Tree           // what the content folder holds
+	sources      map[string]source       // content file (relative path) → parsed page
+	files        map[string]*contentFile // site path → content file published as it is
+	fileList     []*contentFile          // every such file, in the content folder's order
+	docs         map[*Page]*markdown.Doc // the rendered markdown of each page in sources
+	pages        []*Page                 // every content page that is published, in file order
+	sections     []*section              // list pages of folders, by URL
+	skipped      map[string]string       // URL → why it is left out ("a draft", ...)
+	broken       map[string]*Page        // URL → page whose own errors were reported
+	scheduled    []time.Time             // when a rebuild changes the site: pages to publish or expire
+	warnings     []error
+	quiz         *quiz.Quiz // content/quiz.toml, if the site has one
+	quizErr      error
+	quizVer      string
 }
 
 // source is one content file as last read.
@@ -244,6 +248,7 @@ func (b *builder) load(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(b.loadAssets)
 	wg.Go(b.loadLayouts)
+	b.loadShortcodes() // the markdown needs them
 	err := b.loadPages(ctx)
 	wg.Wait()
 	if err != nil {
@@ -292,6 +297,7 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	errs.Add(b.classify())
 	errs.Add(b.assetErr)
 	errs.Add(b.layoutErr)
+	errs.Add(b.shortcodeErr)
 	if b.assets != nil {
 		b.site.AssetURLs = b.assets.URLs()
 	}
@@ -318,44 +324,6 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 		errs.Add(b.quiz.CheckLinks(func(p string) bool { _, ok := targets[p]; return ok }))
 	}
 	return errs.Err()
-}
-
-// loadPages scans the content folder, parses every content file and
-// renders its markdown, in parallel.
-func (b *builder) loadPages(ctx context.Context) error {
-	tree, err := content.Scan(b.o.Content, b.o.ContentDir)
-	if err != nil {
-		return fmt.Errorf("%s: %w", b.o.ContentDir, err)
-	}
-	b.tree = tree
-	files := tree.Pages
-	srcs := make([]source, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range b.o.Workers {
-		wg.Go(func() {
-			md := markdown.New()
-			for i := range work {
-				srcs[i] = b.loadPage(md, files[i])
-			}
-		})
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	b.sources = make(map[string]source, len(files))
-	for i, f := range files {
-		b.sources[f] = srcs[i]
-	}
-	return nil
 }
 
 // finishPages sizes and resizes the images of the rendered pages (those
@@ -435,72 +403,6 @@ func (b *builder) classify() error {
 		}
 	}
 	return all.Err()
-}
-
-func (b *builder) loadPage(md *markdown.Renderer, rel string) source {
-	file := path.Join(b.o.ContentDir, rel)
-	src, err := fs.ReadFile(b.o.Content, rel)
-	if err != nil {
-		return source{err: content.Errorf(file, 0, "%w", err)}
-	}
-	cp, err := content.Parse(file, rel, src, b.site.Location)
-	p := &Page{Page: cp, Permalink: b.site.AbsURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
-	if b.leftOut(p) != "" {
-		return source{page: p, err: err} // not rendered: kept only to check and explain links to it
-	}
-	if err != nil {
-		// Not rendered either; but a missing description is reported now
-		// too, rather than on the next run.
-		read := cp.Has("title") || cp.Has("date") // the front matter was decoded
-		if doc, derr := md.Render(cp.Body); derr == nil && read && cp.Kind == content.KindArticle {
-			var errs content.ErrorList
-			errs.Add(err)
-			errs.Add(b.describe(md, p, doc))
-			err = errs.Err()
-		}
-		return source{page: p, err: err}
-	}
-	doc, err := md.Render(cp.Body)
-	if err != nil {
-		return source{err: content.Errorf(file, cp.BodyLine, "markdown: %v", err)}
-	}
-	if err := b.describe(md, p, doc); err != nil {
-		return source{page: p, err: err}
-	}
-	p.Content = htmlOf(doc.HTML)
-	for _, h := range doc.TOC() {
-		p.TOC = append(p.TOC, theme.Heading(h))
-	}
-	p.ReadingTime = doc.ReadingTime()
-	p.WordCount = doc.Words
-	return source{page: p, doc: doc}
-}
-
-// describe gives a page without a description the summary Hugo would
-// show in its place: the summary key (set by package content), else the
-// text before <!--more-->, else the first paragraph. An article must end
-// up with one: lists, feeds and search results show it.
-func (b *builder) describe(md *markdown.Renderer, p *Page, doc *markdown.Doc) error {
-	if strings.TrimSpace(p.Description) != "" || (p.Kind != content.KindArticle && p.Kind != content.KindPage) {
-		return nil
-	}
-	switch {
-	case p.Teaser != nil:
-		teaser, err := md.Render(p.Teaser)
-		if err != nil {
-			return content.Errorf(p.File, p.BodyLine, "markdown: %v", err)
-		}
-		p.Description, p.DescriptionFrom = plainText(teaser.HTML), "text before <!--more-->"
-	default:
-		p.Description, p.DescriptionFrom = firstParagraph(doc.HTML), "first paragraph"
-	}
-	if p.Description == "" {
-		p.DescriptionFrom = ""
-		if p.Kind == content.KindArticle && !p.Draft { // a draft may be unfinished; site check still asks
-			return content.Errorf(p.File, p.KeyLine("description"), "front matter: description is required for articles (or a summary, or a first paragraph to stand in for it)")
-		}
-	}
-	return nil
 }
 
 // leftOut says why a page is not published in this build, or "".

@@ -85,6 +85,18 @@
 //	tagURL "name"            URL of a tag's page
 //	categoryURL "name"       URL of a category's page
 //
+// # Markdown
+//
+// Each page's markdown is rendered by package markdown, with the site's
+// shortcodes (layouts/shortcodes/NAME.html, as in Hugo) and site.toml's
+// [markup] unsafe. ref and relref resolve a content path as Hugo does:
+// from the content folder ("articles/x.md", "/articles/x"), from the
+// page's folder ("x.md", "../about.md"), with or without the extension, a
+// bundle or section by its folder, else the one file or bundle of that
+// name. The markdown's errors fail the build at the file's line; its
+// warnings (raw HTML left out, a misplaced <!--more-->, ...) are the
+// build's, at the file's line too.
+//
 // # Errors
 //
 // Build reports every problem it finds, each naming file and line: content

@@ -132,7 +132,7 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 	nb.o.Now = s.now()
 	nb.site.Now = nb.o.Now
 	var sel selection
-	md := markdown.New()
+	md := nb.renderer()
 	reloaded := map[string]bool{}
 	for _, c := range changes {
 		switch c.Root {
@@ -155,6 +155,9 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 			}
 			reloaded[c.Path] = true
 		case RootLayouts:
+			if strings.HasPrefix(c.Path, "shortcodes/") {
+				return s.build(ctx) // pages show what shortcodes write
+			}
 			sel.layouts = true
 			if c.Path == BaseLayout || strings.HasPrefix(c.Path, "partials/") {
 				sel.allHTML = true
@@ -294,18 +297,19 @@ func (b *builder) clone() *builder {
 
 // reloadSource re-reads one known content file and notes in sel what the
 // change affects. It reports full when the whole site must be rebuilt
-// instead: the file is gone, or it is a bundle whose URL (and so its
-// files' URLs) changed.
+// instead: the file is gone, or its URL changed (its bundle's files and
+// the refs to it with it).
 func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection) (full bool, err error) {
 	prev := b.sources[rel]
 	old := prev.page
-	src := b.loadPage(md, rel)
+	src := b.parsePage(rel)
 	if errors.Is(src.err, fs.ErrNotExist) {
 		return true, nil
 	}
-	if p := src.page; p != nil && p.Bundle != "" && (old == nil || old.URL != p.URL) {
-		return true, nil
+	if p := src.page; p == nil || old == nil || old.URL != p.URL {
+		return true, nil // its bundle's files, and refs to it, move with it
 	}
+	src = b.renderPage(md, rel, src)
 	b.sources[rel] = src
 	p := src.page
 	if p == nil || old == nil || summary(old) != summary(p) {

@@ -234,3 +234,18 @@ func TestSessionBundles(t *testing.T) {
 		t.Error("after a slug edit, the bundle's image is still at the old URL")
 	}
 }
+
+func TestSessionShortcodeEditRebuildsAll(t *testing.T) {
+	s, cont, lay, _ := newTestSession(t)
+	lay["shortcodes/note.html"] = &fstest.MapFile{Data: []byte(`<aside>{{ .Get 0 }}</aside>`)}
+	cont["about.md"].Data = []byte("---\ntitle: About\n---\n{{< note \"first\" >}}\n")
+	u := apply(t, s, Change{RootLayouts, "shortcodes/note.html"}, Change{RootContent, "about.md"})
+	if !u.Full || !strings.Contains(file(t, s, "about/index.html"), "<aside>first</aside>") {
+		t.Errorf("got %+v, want a full rebuild showing the shortcode", u)
+	}
+	lay["shortcodes/note.html"].Data = []byte(`<aside class="changed">{{ .Get 0 }}</aside>`)
+	u = apply(t, s, Change{RootLayouts, "shortcodes/note.html"})
+	if !u.Full || !strings.Contains(file(t, s, "about/index.html"), `<aside class="changed">first</aside>`) {
+		t.Errorf("got %+v, want a full rebuild with the edited shortcode", u)
+	}
+}

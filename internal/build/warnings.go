@@ -19,9 +19,12 @@ type paramUse struct {
 }
 
 var (
-	paramsRE      = regexp.MustCompile(`\.Params(\.[A-Za-z0-9_]+)?`)
-	paramsIndexRE = regexp.MustCompile(`index\s+[$\w.]*\.Params\s+"([^"]+)"`)
-	paramMethodRE = regexp.MustCompile(`\.Param\s+"([^"]+)"`)
+	// paramShortcodeRE finds the param shortcode in markdown, which shows
+	// a front-matter key: {{< param "author" >}}, {{% param author %}}.
+	paramShortcodeRE = regexp.MustCompile(`\{\{[<%]\s*param\s+(?:name=)?["` + "`" + `]?([\w.-]+)`)
+	paramsRE         = regexp.MustCompile(`\.Params(\.[A-Za-z0-9_]+)?`)
+	paramsIndexRE    = regexp.MustCompile(`index\s+[$\w.]*\.Params\s+"([^"]+)"`)
+	paramMethodRE    = regexp.MustCompile(`\.Param\s+"([^"]+)"`)
 )
 
 // readParamUse reads the layouts' source for .Params.key, index .Params
@@ -34,6 +37,13 @@ func readParamUse(layouts fs.FS) paramUse {
 		m, _ := fs.Glob(layouts, pattern)
 		names = append(names, m...)
 	}
+	// Shortcode templates read .Page.Params and .Page.Param too.
+	fs.WalkDir(layouts, "shortcodes", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			names = append(names, p)
+		}
+		return nil
+	})
 	for _, name := range names {
 		data, err := fs.ReadFile(layouts, name)
 		if err != nil {
@@ -69,8 +79,13 @@ func (b *builder) collectWarnings() []error {
 			ws.Add(w)
 		}
 		if b.layouts != nil && !b.params.all {
+			shown := map[string]bool{} // by the param shortcode
+			for _, m := range paramShortcodeRE.FindAllSubmatch(p.Body, -1) {
+				key, _, _ := strings.Cut(strings.ToLower(string(m[1])), ".")
+				shown[key] = true
+			}
 			for _, k := range slices.Sorted(maps.Keys(p.Params)) {
-				if b.params.keys[k] {
+				if b.params.keys[k] || shown[k] {
 					continue
 				}
 				why := content.UnusedKeyReason(k)

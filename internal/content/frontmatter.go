@@ -303,6 +303,12 @@ func (m *frontMatter) set(f field) error {
 		return Errorf(p.File, f.line, "front matter: %s is set twice (also on line %d); keys are case-insensitive", f.key, line)
 	}
 	p.keyLines[key] = f.line
+	if v, err := f.value(); err == nil {
+		if p.FrontMatter == nil {
+			p.FrontMatter = map[string]any{}
+		}
+		p.FrontMatter[key] = v
+	}
 	err := m.apply(key, f)
 	if err != nil {
 		m.bad[key] = true

@@ -264,22 +264,10 @@ func TestParseHugoDates(t *testing.T) {
 	}
 }
 
-func TestParseSummaryAndTeaser(t *testing.T) {
+func TestParseSummary(t *testing.T) {
 	p := mustParse(t, "articles/x.md", "---\ntitle: T\ndate: 2026-01-02\nsummary: The summary.\n---\nBody.\n")
 	if p.Description != "The summary." || p.DescriptionFrom != "summary key" {
 		t.Errorf("got description %q from %q, want the summary", p.Description, p.DescriptionFrom)
-	}
-	body := "Teaser.\n\n```\n<!--more-->\n```\n\n<!--more-->\n\nRest.\n"
-	p = mustParse(t, "articles/x.md", "---\ntitle: T\ndate: 2026-01-02\n---\n"+body)
-	if got, want := string(p.Teaser), "Teaser.\n\n```\n<!--more-->\n```\n\n"; got != want {
-		t.Errorf("Teaser: got %q, want %q (the marker in code does not count)", got, want)
-	}
-	if strings.Count(string(p.Body), "<!--more-->") != 1 || strings.Count(string(p.Body), "\n") != strings.Count(body, "\n") {
-		t.Errorf("Body: got %q, want the marker line blanked, lines kept", p.Body)
-	}
-	p = mustParse(t, "articles/x.md", "---\ntitle: T\ndate: 2026-01-02\n---\nNo marker.\n")
-	if p.Teaser != nil {
-		t.Errorf("Teaser: got %q, want nil", p.Teaser)
 	}
 }
 

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -39,7 +38,8 @@ type Page struct {
 	Description string
 	// DescriptionFrom is "" when the front matter has a description, or
 	// what stands in for it: "summary key", "text before <!--more-->" or
-	// "first paragraph". The builder fills in the last two.
+	// "first paragraph". The builder fills in the last two from the
+	// rendered markdown (package markdown finds <!--more-->).
 	DescriptionFrom string
 	Summary         string    // the summary key
 	Date            time.Time // zero for pages without a date
@@ -59,7 +59,10 @@ type Page struct {
 	NoSitemap       bool // sitemap: {disable: true}
 	TOC             *bool
 	Params          map[string]any // front-matter keys not listed above
-	URL             string         // site-relative, e.g. "/articles/x/"
+	// FrontMatter holds every key as decoded, in lower case: what Hugo's
+	// .Params holds, for shortcodes (param, a template's .Page.Params).
+	FrontMatter map[string]any
+	URL         string // site-relative, e.g. "/articles/x/"
 
 	// Section is the folder under content/ whose list the page belongs to
 	// ("articles", "articles/2024", "guides"); "" for the home page and
@@ -71,11 +74,8 @@ type Page struct {
 
 	// Body is the markdown after the front matter; BodyLine is the line of
 	// File on which it starts, so markdown problems can name their line.
-	// A line <!--more--> in it is blanked (keeping line numbers), and
-	// Teaser holds the markdown before it (nil without one).
 	Body     []byte
 	BodyLine int
-	Teaser   []byte
 
 	// Warnings are front-matter keys accepted but not used, each an *Error
 	// marked as a warning.
@@ -136,7 +136,6 @@ func Parse(file, rel string, src []byte, loc *time.Location) (*Page, error) {
 		errs.Add(m.set(f))
 	}
 	errs.Add(m.finish(name))
-	p.splitTeaser()
 	return p, errs.Err()
 }
 
@@ -183,44 +182,6 @@ func (p *Page) setURL(url string) {
 		p.URL = "/" + urlizePath(p.Section) + "/" + p.Slug + "/"
 	default:
 		p.URL = "/" + p.Slug + "/"
-	}
-}
-
-// moreLine is the line that ends an article's teaser, as in Hugo.
-const moreLine = "<!--more-->"
-
-// splitTeaser finds a <!--more--> line outside fenced code, keeps the
-// markdown before it as Teaser and blanks it in Body, so that it neither
-// shows nor shifts the lines that errors name.
-func (p *Page) splitTeaser() {
-	var fence string // the open fence's marker, "" outside code
-	for off := 0; off < len(p.Body); {
-		end := bytes.IndexByte(p.Body[off:], '\n')
-		if end < 0 {
-			end = len(p.Body)
-		} else {
-			end += off
-		}
-		line := strings.TrimRight(string(p.Body[off:end]), "\r")
-		trimmed := strings.TrimLeft(line, " ")
-		switch {
-		case fence != "":
-			if strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, fence[:1]+" \t") == "" {
-				fence = ""
-			}
-		case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
-			n := len(trimmed) - len(strings.TrimLeft(trimmed, trimmed[:1]))
-			fence = strings.Repeat(trimmed[:1], n)
-		case len(line)-len(trimmed) < 4 && strings.TrimSpace(line) == moreLine:
-			body := bytes.Clone(p.Body)
-			p.Teaser = body[:off:off]
-			for i := off; i < off+len(line); i++ {
-				body[i] = ' '
-			}
-			p.Body = body
-			return
-		}
-		off = end + 1
 	}
 }
 
