@@ -105,12 +105,15 @@ func (b *builder) checkLinks(targets map[string]target, only map[string]bool) er
 		base := &url.URL{Path: p.URL}
 		for _, l := range b.docs[p].Links {
 			line := p.BodyLine + l.Line - 1
-			what := "link"
+			what, written := "link", l.Dest
 			if l.Image {
 				what = "image"
 			}
+			if l.Ref != "" { // name the path as written, not the URL it became
+				what, written = l.Shortcode, l.Ref
+			}
 			if problem := b.checkLink(targets, base, p, l.Dest); problem != "" {
-				errs.Add(content.Errorf(p.File, line, "broken %s %q: %s", what, l.Dest, problem))
+				errs.Add(content.Errorf(p.File, line, "broken %s %q: %s", what, written, problem))
 			}
 		}
 	}
