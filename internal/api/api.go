@@ -30,11 +30,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/schema"
 
 	"github.com/cassidine/site/internal/booking"
+	"github.com/cassidine/site/internal/calsync"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
@@ -53,6 +55,10 @@ type Deps struct {
 	Now         func() time.Time
 	Log         *slog.Logger
 	Budget      time.Duration // the most a request may take (default defaultBudget)
+	// Calendars are the addresses of the consultant's private calendar
+	// feeds (CALENDAR_URLS, secrets): their busy time is not offered.
+	Calendars []string
+	Client    *http.Client // fetches the calendar feeds (nil: http.DefaultClient)
 }
 
 // server holds the handler's dependencies.
@@ -63,10 +69,14 @@ type server struct {
 	rules   *booking.Rules // nil when the site takes no bookings
 	signer  signer
 	forms   *schema.Decoder
+	cals    *calsync.Feeds // nil without calendar feeds
+	alerts  atomic.Int64   // alerts about calendar feeds composed so far
 }
 
 // New returns the function's handler.
-func New(d Deps) http.Handler {
+func New(d Deps) http.Handler { return newServer(d).routes() }
+
+func newServer(d Deps) *server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -76,7 +86,8 @@ func New(d Deps) http.Handler {
 	s := &server{Deps: d, forms: newDecoder(), signer: signer{key: d.Secret}}
 	s.quiz, s.quizVer = d.Theme.Site().Quiz, d.Theme.Site().QuizVer
 	s.rules = d.Theme.Rules()
-	return s.routes()
+	s.cals = s.newCalendars()
+	return s
 }
 
 // routes lists every route in one place, by method and path. A site
