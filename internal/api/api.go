@@ -14,6 +14,7 @@
 //	GET  /book/done          the booking's page (signed link)
 //	GET|POST /book/cancel    cancel (signed link; asks first)
 //	GET|POST /book/reschedule  move to another time (signed link)
+//	GET  /calendar/{token}.ics the consultant's feed of bookings (BookingsFeedPath)
 //
 // Every response carries the site's security headers; pages use the site's
 // own layouts through package theme. Open builds the handler from the
@@ -118,6 +119,9 @@ func (s *server) routes() http.Handler {
 		handle("POST /book/cancel", s.handleCancel)
 		handle("GET /book/reschedule", s.handleReschedulePage)
 		handle("POST /book/reschedule", s.handleReschedule)
+		if len(s.Secret) > 0 {
+			handle("GET /calendar/{file}", s.handleBookingsFeed)
+		}
 	}
 	for path, allow := range methods {
 		if slices.Contains(allow, http.MethodPost) {

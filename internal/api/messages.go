@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/cassidine/site/internal/booking"
@@ -59,12 +58,8 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText str
 	}
 	fmt.Fprintf(&body, "\n%s\n%s\n", site.Title, s.absURL("/"))
 
-	host := "site"
-	if u, err := url.Parse(site.BaseURL); err == nil && u.Host != "" {
-		host = u.Host
-	}
 	invite := &mail.Invite{
-		UID: b.ID + "@" + host, Sequence: b.Sequence, Method: method, Start: b.Start, End: b.End,
+		UID: s.eventUID(b), Sequence: b.Sequence, Method: method, Start: b.Start, End: b.End,
 		Summary:     "Advisory session with " + site.Title,
 		Description: "Complimentary advisory session. Manage the booking: " + manage("/api/book/done"),
 		Organizer:   s.notifyEmail(), OrganizerName: site.Title, Attendee: b.Email, AttendeeName: b.Name, Stamp: s.Now(),
