@@ -115,10 +115,12 @@ func (s *server) calendarAlert(c store.CalendarFeed) ([]store.OutboxMessage, err
 	}
 	fmt.Fprintf(&b, "\nUntil it works again, the booking page offers no times and asks visitors to email %s.\n", site.Email)
 	fmt.Fprintf(&b, "\nWhat to check:\n"+
-		"  - The address in CALENDAR_URLS (Netlify: Site configuration, Environment variables) must be the calendar's\n"+
-		"    current secret address: resetting it in Google Calendar, or unpublishing the calendar in Outlook, changes it.\n"+
-		"  - \"site leads calendars -refresh\" tries every feed again and shows what each one says.\n"+
-		"\nThis email is sent once. If the feed works again and then fails anew, you will hear again.\n\n%s\n%s\n",
+		"  - The address in CALENDAR_URLS (in Netlify: Site configuration, Environment\n"+
+		"    variables) must be the calendar's current secret address: resetting it in\n"+
+		"    Google Calendar, or unpublishing the calendar in Outlook, changes it.\n"+
+		"  - \"site leads calendars -refresh\" tries every feed again and shows what each\n"+
+		"    one says.\n"+
+		"\nThis email is sent once. If the feed works again and then fails anew, you will\nhear again.\n\n%s\n%s\n",
 		site.Title, s.absURL("/"))
 	m := mail.Message{From: s.mailFrom(), To: s.notifyEmail(), Subject: "Booking is paused: your calendar feed " + c.Label + " cannot be read", Text: b.String()}
 	data, err := m.Encode()
