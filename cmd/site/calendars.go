@@ -178,9 +178,10 @@ can read every booking, with the prospects' names and messages.
   Outlook: Add calendar, Subscribe from web; paste it; Import.
   Apple Calendar: File, New Calendar Subscription; paste it.
 It lists the bookings from 30 days back on; cancelled ones show as cancelled.
-Calendars fetch it on their own schedule (Google every few hours, Outlook and
-Apple more often), so a new booking can take that long to appear; the email
-about each booking arrives at once. A new SITE_SECRET changes the address.
+Calendars fetch it on their own schedule (Google Calendar only every several
+hours, sometimes a day), so a new booking can take that long to appear there;
+the email about each booking arrives at once. A new SITE_SECRET changes the
+address.
 `)
 	return nil
 }
