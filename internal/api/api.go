@@ -16,6 +16,11 @@
 //	GET|POST /book/reschedule  move to another time (signed link)
 //	GET  /calendar/{token}.ics the consultant's feed of bookings (BookingsFeedPath)
 //
+// The busy time of the consultant's own calendars (CALENDAR_URLS, cached
+// in the store by package calsync) is not offered, and while one cannot be
+// read nothing is: the pages say to email instead. Function.RefreshCalendars
+// is the hourly job's share of that work.
+//
 // Every response carries the site's security headers; pages use the site's
 // own layouts through package theme. Open builds the handler from the
 // environment; New from explicit dependencies (tests).

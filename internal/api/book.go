@@ -246,10 +246,12 @@ func (s *server) overLimit(w http.ResponseWriter, r *http.Request, f booking.For
 	return false
 }
 
-// checkSlot checks a chosen start against the availability rules and
-// the active bookings around it, leaving out the one starting at except
-// (a booking being moved is not in its own way; zero for none). It
-// answers a start that cannot be booked, or a store that cannot say, and
+// checkSlot checks a chosen start against the availability rules, the
+// active bookings around it and the calendars' busy time, leaving out the
+// booking starting at except (a booking being moved is not in its own way;
+// zero for none; a calendar's event at that time stays, as the
+// transaction's check keeps it). It answers a start that cannot be
+// booked, a store that cannot say, or a calendar that cannot be read, and
 // then ok is false.
 func (s *server) checkSlot(w http.ResponseWriter, r *http.Request, f booking.Form, start, except time.Time) (slot booking.Slot, ok bool) {
 	busy, err := s.busy(r.Context(), start.Add(-48*time.Hour), start.Add(48*time.Hour))
@@ -261,7 +263,7 @@ func (s *server) checkSlot(w http.ResponseWriter, r *http.Request, f booking.For
 		s.bookUnavailable(w, r, f, err)
 		return booking.Slot{}, false
 	}
-	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return x.Start.Equal(except) })
+	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return !x.Event && x.Start.Equal(except) })
 	slot, err = s.rules.Check(start, s.Now(), busy)
 	if err != nil {
 		s.slotProblem(w, r, f, err)
