@@ -32,6 +32,8 @@ func leadsCommands() []command {
 		{"quiz", "quiz completions and consents, by band, average gap per area, latest results (-csv: every result)", runLeadsQuiz},
 		{"bookings", "upcoming consultations, then past ones (-since, default 30d; -csv: every field)", runLeadsBookings},
 		{"send", "send the queued e-mail now (SMTP_URL, or .eml files under DATA_DIR/mail)", runLeadsSend},
+		{"calendars", "your calendar feeds (CALENDAR_URLS): last fetched, busy blocks, errors (-refresh: fetch now)", runLeadsCalendars},
+		{"calendar", "the private address of the feed of bookings, to subscribe to in your calendar", runLeadsCalendar},
 	}
 }
 
@@ -58,7 +60,7 @@ func runLeads(ctx context.Context, e *env, args []string) error {
 func leadsUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: site leads <subcommand> [flags]\n\nReads what the site's function recorded, and sends the e-mail it queued:\nPostgres when DATABASE_URL or NETLIFY_DB_URL is set, otherwise the SQLite\nfile under DATA_DIR (.data).\n\nsubcommands:")
 	for _, c := range leadsCommands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"site leads <subcommand> -h\" for its flags.")
 }
@@ -543,16 +545,7 @@ func minTime(a, b time.Time) time.Time {
 // the folder site build takes it from. Unlike leads quiz, it wants a
 // site.toml: appointment times in the wrong zone would mislead.
 func loadBookingZone(dir string) (*time.Location, error) {
-	settings := (&siteFlags{content: dir}).settingsDir()
-	file := filepath.Join(settings, content.SiteFile)
-	src, err := os.ReadFile(file)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("leads: %s does not exist: run site from the site's folder, or give -content DIR", filepath.ToSlash(file))
-		}
-		return nil, fmt.Errorf("leads: %w", err)
-	}
-	s, err := content.ParseSite(filepath.ToSlash(file), src)
+	s, err := loadSiteSettings(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -563,7 +556,7 @@ func loadBookingZone(dir string) (*time.Location, error) {
 	// not the consultant's.
 	loc, ok := booking.LoadZone(s.Booking.TimeZone)
 	if !ok {
-		return nil, fmt.Errorf("leads: %s: booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", filepath.ToSlash(file), s.Booking.TimeZone)
+		return nil, fmt.Errorf("leads: %s: booking.timeZone %q is not a known IANA zone (e.g. America/Chicago)", s.File, s.Booking.TimeZone)
 	}
 	return loc, nil
 }

@@ -14,6 +14,12 @@
 //	GET  /book/done          the booking's page (signed link)
 //	GET|POST /book/cancel    cancel (signed link; asks first)
 //	GET|POST /book/reschedule  move to another time (signed link)
+//	GET  /calendar/{token}.ics the consultant's feed of bookings (BookingsFeedPath)
+//
+// The busy time of the consultant's own calendars (CALENDAR_URLS, cached
+// in the store by package calsync) is not offered, and while one cannot be
+// read nothing is: the pages say to email instead. Function.RefreshCalendars
+// is the hourly job's share of that work.
 //
 // Every response carries the site's security headers; pages use the site's
 // own layouts through package theme. Every email goes through the outbox
@@ -33,11 +39,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/schema"
 
 	"github.com/cassidine/site/internal/booking"
+	"github.com/cassidine/site/internal/calsync"
 	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/quiz"
@@ -56,6 +64,10 @@ type Deps struct {
 	Now         func() time.Time
 	Log         *slog.Logger
 	Budget      time.Duration // the most a request may take (default defaultBudget)
+	// Calendars are the addresses of the consultant's private calendar
+	// feeds (CALENDAR_URLS, secrets): their busy time is not offered.
+	Calendars []string
+	Client    *http.Client // fetches the calendar feeds (nil: http.DefaultClient)
 }
 
 // server holds the handler's dependencies.
@@ -66,10 +78,14 @@ type server struct {
 	rules   *booking.Rules // nil when the site takes no bookings
 	signer  signer
 	forms   *schema.Decoder
+	cals    *calsync.Feeds // nil without calendar feeds
+	alerts  atomic.Int64   // alerts about calendar feeds composed so far
 }
 
 // New returns the function's handler.
-func New(d Deps) http.Handler {
+func New(d Deps) http.Handler { return newServer(d).routes() }
+
+func newServer(d Deps) *server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -79,7 +95,8 @@ func New(d Deps) http.Handler {
 	s := &server{Deps: d, forms: newDecoder(), signer: signer{key: d.Secret}}
 	s.quiz, s.quizVer = d.Theme.Site().Quiz, d.Theme.Site().QuizVer
 	s.rules = d.Theme.Rules()
-	return s.routes()
+	s.cals = s.newCalendars()
+	return s
 }
 
 // routes lists every route in one place, by method and path. A site
@@ -110,6 +127,9 @@ func (s *server) routes() http.Handler {
 		handle("POST /book/cancel", s.handleCancel)
 		handle("GET /book/reschedule", s.handleReschedulePage)
 		handle("POST /book/reschedule", s.handleReschedule)
+		if len(s.Secret) > 0 {
+			handle("GET /calendar/{file}", s.handleBookingsFeed)
+		}
 	}
 	for path, allow := range methods {
 		if slices.Contains(allow, http.MethodPost) {

@@ -44,10 +44,20 @@ func (f *bookForm) honeypot() *string { return f.Website }
 type slotsResponse struct {
 	TimeZone string         `json:"timeZone"` // the consultant's
 	Slots    []booking.Slot `json:"slots"`
+	// Paused: no time can be offered, because one of the consultant's
+	// calendars cannot be read; Message says so and to write to Email.
+	Paused  bool   `json:"paused,omitempty"`
+	Message string `json:"message,omitempty"`
+	Email   string `json:"email,omitempty"`
 }
 
 func (s *server) handleSlots(w http.ResponseWriter, r *http.Request) {
 	slots, err := s.freeSlots(r.Context())
+	if errors.Is(err, errCalendarsDown) {
+		writeJSON(w, http.StatusOK, slotsResponse{TimeZone: s.rules.Location.String(), Slots: []booking.Slot{},
+			Paused: true, Message: s.pausedText(), Email: s.Theme.Site().Email})
+		return
+	}
 	if err != nil {
 		s.storeFailed(w, r, err)
 		return
@@ -70,16 +80,23 @@ func (s *server) freeSlots(ctx context.Context) ([]booking.Slot, error) {
 	return s.rules.Slots(now, to, now, busy), nil
 }
 
+// busy is the time that cannot be booked: the active bookings that
+// overlap [from, to), and the busy time of the consultant's calendars
+// (errCalendarsDown when one cannot be read).
 func (s *server) busy(ctx context.Context, from, to time.Time) ([]booking.Busy, error) {
+	events, err := s.calendarBusy(ctx)
+	if err != nil {
+		return nil, err
+	}
 	active, err := s.Store.ActiveBookings(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	busy := make([]booking.Busy, len(active))
+	busy := make([]booking.Busy, len(active), len(active)+len(events))
 	for i, b := range active {
 		busy[i] = booking.Busy{Start: b.Start, End: b.End}
 	}
-	return busy, nil
+	return append(busy, events...), nil
 }
 
 // newForm returns the booking form with the site's choices.
@@ -88,9 +105,14 @@ func (s *server) newForm(action string) booking.Form {
 	return booking.Form{Action: action, Challenges: bk.Challenges, Sizes: bk.CompanySizes, Zone: s.rules.Location.String(), Errors: map[string]string{}}
 }
 
-// withDays fills in the free times, the chosen one checked.
+// withDays fills in the free times, the chosen one checked, or notes
+// that none can be offered (Paused).
 func (s *server) withDays(ctx context.Context, f *booking.Form) error {
 	slots, err := s.freeSlots(ctx)
+	if errors.Is(err, errCalendarsDown) {
+		f.Paused = true
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -224,18 +246,24 @@ func (s *server) overLimit(w http.ResponseWriter, r *http.Request, f booking.For
 	return false
 }
 
-// checkSlot checks a chosen start against the availability rules and
-// the active bookings around it, leaving out the one starting at except
-// (a booking being moved is not in its own way; zero for none). It
-// answers a start that cannot be booked, or a store that cannot say, and
+// checkSlot checks a chosen start against the availability rules, the
+// active bookings around it and the calendars' busy time, leaving out the
+// booking starting at except (a booking being moved is not in its own way;
+// zero for none; a calendar's event at that time stays, as the
+// transaction's check keeps it). It answers a start that cannot be
+// booked, a store that cannot say, or a calendar that cannot be read, and
 // then ok is false.
 func (s *server) checkSlot(w http.ResponseWriter, r *http.Request, f booking.Form, start, except time.Time) (slot booking.Slot, ok bool) {
 	busy, err := s.busy(r.Context(), start.Add(-48*time.Hour), start.Add(48*time.Hour))
+	if errors.Is(err, errCalendarsDown) {
+		s.bookingPaused(w, r, f)
+		return booking.Slot{}, false
+	}
 	if err != nil {
 		s.bookUnavailable(w, r, f, err)
 		return booking.Slot{}, false
 	}
-	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return x.Start.Equal(except) })
+	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return !x.Event && x.Start.Equal(except) })
 	slot, err = s.rules.Check(start, s.Now(), busy)
 	if err != nil {
 		s.slotProblem(w, r, f, err)
@@ -264,6 +292,9 @@ func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking
 	case errors.Is(err, store.ErrAddressLimit):
 		f.Message = "Your network already has the most upcoming sessions we can hold for it. Please email us and we will find a time."
 		s.bookAgain(w, r, http.StatusTooManyRequests, f)
+		return
+	case errors.Is(err, store.ErrCalendarUnavailable):
+		s.bookingPaused(w, r, f)
 		return
 	case store.ErrorCode(err) == store.ECONFLICT:
 		// The slot was taken, or the day filled, since it was checked.

@@ -177,6 +177,7 @@ type bkSetup struct {
 	sender mail.Sender
 	quiet  bool
 	budget time.Duration
+	deps   []func(*api.Deps)
 }
 
 type bkOption func(*bkSetup)
@@ -189,6 +190,9 @@ func bkWithSender(m mail.Sender) bkOption { return func(s *bkSetup) { s.sender =
 
 // bkWithBudget gives each request at most d (api.Deps.Budget).
 func bkWithBudget(d time.Duration) bkOption { return func(s *bkSetup) { s.budget = d } }
+
+// bkWithDeps changes the handler's dependencies with d before it is made.
+func bkWithDeps(d func(*api.Deps)) bkOption { return func(s *bkSetup) { s.deps = append(s.deps, d) } }
 
 // bkQuiet discards the handler's log (for the fuzz test, whose F must not
 // log from the fuzz function).
@@ -227,10 +231,14 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 	if !s.quiet {
 		log = slog.New(slog.NewTextHandler(bkLogWriter{t}, nil))
 	}
-	f.h = api.New(api.Deps{
+	d := api.Deps{
 		Store: f.st, Theme: sh, Mail: f.sender, Secret: []byte(bkSecret),
 		NotifyEmail: bkNotify, MailFrom: bkMailFrom, Now: f.clock.Now, Log: log, Budget: s.budget,
-	})
+	}
+	for _, change := range s.deps {
+		change(&d)
+	}
+	f.h = api.New(d)
 	return f
 }
 

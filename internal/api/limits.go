@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cassidine/site/internal/calsync"
 	"github.com/cassidine/site/internal/store"
 )
 
@@ -48,14 +49,21 @@ func (s *server) allow(r *http.Request, key string, window time.Duration, max in
 }
 
 // guard is what a new booking or a move must respect, checked inside its
-// transaction: the buffer, the day's cap in the consultant's zone, and
-// for new bookings the limits per address and per email.
+// transaction: the buffer, the calendars' busy time, the day's cap in the
+// consultant's zone, and for new bookings the limits per address and per
+// email.
 func (s *server) guard(start time.Time) store.Guard {
 	local := start.In(s.rules.Location)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, s.rules.Location)
-	return store.Guard{
+	g := store.Guard{
 		Now:    s.Now(),
 		Buffer: s.rules.Buffer, DayStart: day, DayEnd: day.AddDate(0, 0, 1), MaxPerDay: s.rules.MaxPerDay,
 		MaxPerAddress: upcomingPerAddress, MaxPerEmail: upcomingPerEmail,
 	}
+	if s.cals != nil {
+		// The calendars' busy time as the cache holds it when the
+		// transaction runs, not as the page showed it.
+		g.Calendars, g.CalendarsSince = s.cals.Keys(), calsync.Since(g.Now)
+	}
+	return g
 }

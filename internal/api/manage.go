@@ -305,6 +305,9 @@ func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Fo
 	case errors.Is(err, store.ErrStale):
 		s.staleLink(w, r)
 		return
+	case errors.Is(err, store.ErrCalendarUnavailable):
+		s.bookingPaused(w, r, f)
+		return
 	case store.ErrorCode(err) == store.ECONFLICT:
 		if !errors.Is(err, booking.ErrDayFull) {
 			err = booking.ErrTaken

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/cassidine/site/internal/booking"
@@ -133,14 +132,10 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ string, quiz 
 	}
 	fmt.Fprintf(&body, "\n%s\n%s\n", site.Title, s.absURL("/"))
 
-	host := "site"
-	if u, err := url.Parse(site.BaseURL); err == nil && u.Host != "" {
-		host = u.Host
-	}
 	// The practice organises the session: replies to the invite (accept,
 	// decline) go to its address, under its name.
 	invite := &mail.Invite{
-		UID: b.ID + "@" + host, Sequence: b.Sequence, Method: method, Start: b.Start, End: b.End,
+		UID: s.eventUID(b), Sequence: b.Sequence, Method: method, Start: b.Start, End: b.End,
 		Summary:     "Advisory session with " + site.Title,
 		Description: "Complimentary advisory session. Manage the booking: " + manage("/api/book/done"),
 		Organizer:   s.practiceEmail(), OrganizerName: site.Title, Attendee: b.Email, AttendeeName: b.Name, Stamp: s.Now(),

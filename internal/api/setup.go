@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/cassidine/site/internal/calendar"
+	"github.com/cassidine/site/internal/calsync"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/store"
 	"github.com/cassidine/site/internal/theme"
@@ -22,8 +25,8 @@ import (
 // serve and the load tests all build it through Open.
 type Options struct {
 	// Getenv reads the environment (os.Getenv in the binaries): the store,
-	// SITE_SECRET, SMTP_URL, MAIL_FROM, NOTIFY_EMAIL, URL, DATA_DIR. The
-	// README's table says what each does.
+	// SITE_SECRET, SMTP_URL, MAIL_FROM, NOTIFY_EMAIL, URL, DATA_DIR,
+	// CALENDAR_URLS. The README's table says what each does.
 	Getenv func(string) string
 	// Sources is the site: theme.FromRoot(site.FS), embedded, on Netlify;
 	// the working tree in site serve.
@@ -46,6 +49,7 @@ type Options struct {
 type Function struct {
 	deps Deps
 	h    atomic.Pointer[http.Handler]
+	srv  atomic.Pointer[server] // the server behind h, for the scheduled work
 	desc string
 }
 
@@ -104,19 +108,31 @@ func Open(ctx context.Context, o Options) (*Function, error) {
 	if err != nil {
 		return nil, fmt.Errorf("api: opening the store (%s): %w", loc, err)
 	}
+	cals := calsync.ParseURLs(getenv("CALENDAR_URLS"))
+	calDesc := "none"
+	if len(cals) > 0 {
+		labels := make([]string, len(cals))
+		for i, u := range cals {
+			labels[i] = calendar.Redact(u)
+		}
+		calDesc = strings.Join(labels, " ")
+	}
 	f := &Function{
-		deps: Deps{Store: st, Theme: th, Mail: sender, Secret: secret, NotifyEmail: getenv("NOTIFY_EMAIL"), MailFrom: getenv("MAIL_FROM"), Now: time.Now, Log: log},
-		desc: fmt.Sprintf("store %s, mail %s", loc, mailDesc),
+		deps: Deps{Store: st, Theme: th, Mail: sender, Secret: secret, NotifyEmail: getenv("NOTIFY_EMAIL"), MailFrom: getenv("MAIL_FROM"), Now: time.Now, Log: log,
+			Calendars: cals},
+		desc: fmt.Sprintf("store %s, mail %s, calendars %s", loc, mailDesc, calDesc),
 	}
 	f.setTheme(th)
-	log.Info("function", "store", loc.String(), "mail", mailDesc)
+	log.Info("function", "store", loc.String(), "mail", mailDesc, "calendars", calDesc)
 	return f, nil
 }
 
 func (f *Function) setTheme(th *theme.Theme) {
 	d := f.deps
 	d.Theme = th
-	h := New(d)
+	s := newServer(d)
+	h := s.routes()
+	f.srv.Store(s)
 	f.h.Store(&h)
 }
 

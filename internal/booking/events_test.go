@@ -151,3 +151,38 @@ func TestEventsAcrossDST(t *testing.T) {
 	}
 	checkOK(t, r, slots, now, busy)
 }
+
+// TestEventsOutsideWindow: an event outside [from, to) still blocks the
+// slots at the window's edges that come within the buffer of it, as the
+// feeds' busy time reaches Slots whole. Monday 2 March 2026 offers 09:00,
+// 09:45, 10:30 and 11:15; the window is 09:00 to 11:15.
+func TestEventsOutsideWindow(t *testing.T) {
+	chicago := loadZone(t, "America/Chicago")
+	r := parseRules(t, weekdayTOML("slotMinutes = 30\nbufferMinutes = 15\nhorizonDays = 30"))
+	now := at(t, chicago, "2026-03-01 12:00")
+	from, to := at(t, chicago, "2026-03-02 09:00"), at(t, chicago, "2026-03-02 11:15")
+	for _, tc := range []struct {
+		name   string
+		events [][2]string
+		want   []string
+	}{
+		{"none", nil, []string{"Mon 09:00 CST (15:00Z)", "Mon 09:45 CST (15:45Z)", "Mon 10:30 CST (16:30Z)"}},
+		{"ending within the buffer before the window", [][2]string{{"08:20", "08:50"}}, []string{"Mon 09:45 CST (15:45Z)", "Mon 10:30 CST (16:30Z)"}},
+		{"ending a buffer before the window", [][2]string{{"08:15", "08:45"}}, []string{"Mon 09:00 CST (15:00Z)", "Mon 09:45 CST (15:45Z)", "Mon 10:30 CST (16:30Z)"}},
+		{"starting within the buffer after the window's last slot", [][2]string{{"11:10", "12:00"}}, []string{"Mon 09:00 CST (15:00Z)", "Mon 09:45 CST (15:45Z)"}},
+		{"starting at the window's end", [][2]string{{"11:15", "12:00"}}, []string{"Mon 09:00 CST (15:00Z)", "Mon 09:45 CST (15:45Z)", "Mon 10:30 CST (16:30Z)"}},
+		{"covering the whole window", [][2]string{{"08:00", "12:00"}}, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var busy []booking.Busy
+			for _, e := range tc.events {
+				busy = append(busy, event(t, "2026-03-02 "+e[0], "2026-03-02 "+e[1]))
+			}
+			slots := r.Slots(from, to, now, busy)
+			if got := describe(slots, chicago); !slices.Equal(got, tc.want) {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+			checkOK(t, r, slots, now, busy)
+		})
+	}
+}

@@ -20,6 +20,9 @@ type Form struct {
 	Result     string            // an attached quiz result id
 	Booking    string            // rescheduling: the booking's id
 	Token      string            // rescheduling: its signed token
+	// Paused: no time can be offered, because one of the consultant's
+	// calendars cannot be read; the page asks the visitor to email.
+	Paused bool
 }
 
 // Values are what the visitor entered.

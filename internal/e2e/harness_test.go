@@ -76,11 +76,12 @@ func runSite(t testing.TB, dir string, args ...string) string {
 }
 
 // cleanEnv is the test's environment without the variables that would point
-// site serve at a real database, mail server or secret.
+// site serve at a real database, mail server, secret or calendar.
 func cleanEnv(extra ...string) []string {
 	drop := map[string]bool{
 		"DATABASE_URL": true, "NETLIFY_DB_URL": true, "NETLIFY_DATABASE_URL": true,
 		"DATA_DIR": true, "SITE_SECRET": true, "SMTP_URL": true, "MAIL_FROM": true, "NOTIFY_EMAIL": true,
+		"CALENDAR_URLS": true,
 	}
 	var env []string
 	for _, kv := range os.Environ() {

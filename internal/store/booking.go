@@ -87,7 +87,8 @@ type BookingStore interface {
 	//
 	// g's rules hold inside the transaction (see Guard): no active booking
 	// within g.Buffer of [Start, End) (ECONFLICT wrapping booking.ErrTaken),
-	// fewer than MaxPerDay on its day (booking.ErrDayFull), fewer than
+	// nor busy time of g.Calendars (the same, or ErrCalendarUnavailable
+	// when a feed has no recent copy), fewer than MaxPerDay on its day (booking.ErrDayFull), fewer than
 	// MaxPerAddress upcoming for its IPHash (ErrAddressLimit) and fewer
 	// than MaxPerEmail for its Email (an *EmailBookedError naming the first).
 	CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage, g Guard) error
@@ -113,7 +114,8 @@ type BookingStore interface {
 	// g's rules hold inside the transaction (see Guard): the booking must
 	// not have started at g.Now (ErrStarted), must still be at g.Sequence
 	// when CheckSequence is set (ErrStale), and the new time must keep the
-	// buffer and the day's cap; each is ECONFLICT.
+	// buffer, the calendars' busy time and the day's cap; each is
+	// ECONFLICT.
 	RescheduleBooking(ctx context.Context, id string, start, end time.Time, g Guard, build func(*Booking) ([]OutboxMessage, error)) (*Booking, error)
 
 	// ActiveBookings returns the active bookings that overlap [from, to)

@@ -38,6 +38,16 @@ type Guard struct {
 	// moved must still have: a link signed for an earlier version fails.
 	Sequence      int
 	CheckSequence bool
+	// Calendars are the keys of the consultant's calendar feeds
+	// (CalendarFeed.Key) whose cached busy time the booking must keep
+	// clear of, with Buffer on both sides as for bookings (ECONFLICT
+	// wrapping booking.ErrTaken). It is read inside the transaction, so a
+	// time the page offered before the feed changed is refused all the
+	// same. Each feed must have worked at or after CalendarsSince, else
+	// ECONFLICT wrapping ErrCalendarUnavailable: with a calendar that
+	// cannot be read, no time is bookable.
+	Calendars      []string
+	CalendarsSince time.Time
 }
 
 // Errors of the guard's rules, wrapped in an *Error with code ECONFLICT.
@@ -89,6 +99,9 @@ func (s *db) checkGuard(ctx context.Context, tx *sql.Tx, b *Booking, g Guard, cr
 	}
 	if n > 0 {
 		return withMessage(conflict(booking.ErrTaken), ECONFLICT, msgSlotTaken)
+	}
+	if err := s.checkCalendars(ctx, tx, b, g); err != nil {
+		return err
 	}
 	if g.MaxPerDay > 0 {
 		n, err := count("check the day's cap", `SELECT count(*) FROM bookings

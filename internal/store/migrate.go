@@ -27,7 +27,12 @@ type migration struct {
 var migrationName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)
 
 // loadMigrations returns the migrations for dialect dir, sorted, and checks
-// that their numbers run 1, 2, 3... with no gaps or duplicates.
+// that no number is used twice. A number may be missing: numbers are handed
+// out ahead to work done in parallel (0004, 0005 and 0006 to three
+// branches), and whichever merges first must not wait for the others.
+// migrate applies every version a database has not recorded, so one merged
+// later, with a lower number, is applied then; such migrations must not
+// depend on each other, as work done in parallel does not.
 func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 	entries, err := fs.ReadDir(fsys, path.Join("migrations", dir))
 	if err != nil {
@@ -46,10 +51,13 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 		v, _ := strconv.Atoi(m[1])
 		ms = append(ms, migration{version: v, name: m[2], sql: string(b)})
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migrations/%s: found %04d_%s.sql where %04d was expected", dir, m.version, m.name, i+1)
+		switch {
+		case m.version < 1:
+			return nil, fmt.Errorf("migrations/%s/%04d_%s.sql: numbers start at 0001", dir, m.version, m.name)
+		case i > 0 && m.version == ms[i-1].version:
+			return nil, fmt.Errorf("migrations/%s: %04d_%s.sql and %04d_%s.sql have the same number", dir, ms[i-1].version, ms[i-1].name, m.version, m.name)
 		}
 	}
 	return ms, nil

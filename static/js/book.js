@@ -61,6 +61,14 @@
   fetch("/api/slots", { headers: { Accept: "application/json" } })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
     .then((data) => {
+      const paused = form.querySelector("[data-slot-paused]");
+      if (data.paused && paused) {
+        // The consultant's calendar cannot be read: the page's own
+        // message, with the address to write to, replaces the hint.
+        form.querySelector("[data-slot-status]").hidden = true;
+        paused.hidden = false;
+        return;
+      }
       const byDay = new Map();
       for (const s of data.slots) {
         const d = new Date(s.start);

@@ -69,6 +69,9 @@ func Run(t *testing.T, backend Backend) {
 		{"Lifecycle", testLifecycle},
 		{"Outbox", testOutbox},
 		{"ClaimConcurrent", testClaimConcurrent},
+		{"CalendarCache", testCalendarCache},
+		{"CalendarClaimConcurrent", testCalendarClaimConcurrent},
+		{"GuardCalendars", testGuardCalendars},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
