@@ -63,10 +63,19 @@ type server struct {
 	rules   *booking.Rules // nil when the site takes no bookings
 	signer  signer
 	forms   *schema.Decoder
+	handler http.Handler // routes
 }
 
-// New returns the function's handler.
-func New(d Deps) http.Handler {
+// New returns the function over explicit dependencies: its handler, its
+// hourly work and the consultant's commands (tests; Open builds it from
+// the environment).
+func New(d Deps) *Function {
+	f := &Function{}
+	f.s.Store(newServer(d))
+	return f
+}
+
+func newServer(d Deps) *server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -76,7 +85,8 @@ func New(d Deps) http.Handler {
 	s := &server{Deps: d, forms: newDecoder(), signer: signer{key: d.Secret}}
 	s.quiz, s.quizVer = d.Theme.Site().Quiz, d.Theme.Site().QuizVer
 	s.rules = d.Theme.Rules()
-	return s.routes()
+	s.handler = s.routes()
+	return s
 }
 
 // routes lists every route in one place, by method and path. A site

@@ -175,6 +175,7 @@ type bkSetup struct {
 	sender mail.Sender
 	quiet  bool
 	budget time.Duration
+	theme  *theme.Theme
 }
 
 type bkOption func(*bkSetup)
@@ -188,6 +189,9 @@ func bkWithSender(m mail.Sender) bkOption { return func(s *bkSetup) { s.sender =
 // bkWithBudget gives each request at most d (api.Deps.Budget).
 func bkWithBudget(d time.Duration) bkOption { return func(s *bkSetup) { s.budget = d } }
 
+// bkWithTheme serves th instead of the real site's theme.
+func bkWithTheme(th *theme.Theme) bkOption { return func(s *bkSetup) { s.theme = th } }
+
 // bkQuiet discards the handler's log (for the fuzz test, whose F must not
 // log from the fuzz function).
 func bkQuiet(s *bkSetup) { s.quiet = true }
@@ -198,12 +202,15 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 	if err != nil {
 		t.Fatalf("theme.Load over the real site: %v", err)
 	}
-	if sh.Rules() == nil {
-		t.Fatal("content/site.toml has no [booking] table: the site takes no bookings")
-	}
 	var s bkSetup
 	for _, o := range opts {
 		o(&s)
+	}
+	if s.theme != nil {
+		sh = s.theme
+	}
+	if sh.Rules() == nil {
+		t.Fatal("content/site.toml has no [booking] table: the site takes no bookings")
 	}
 	f := &bkFixture{clock: &bkClock{now: bkMonday}, mailDir: filepath.Join(t.TempDir(), "mail")}
 	f.quiz, f.quizVer = sh.Site().Quiz, sh.Site().QuizVer

@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"errors"
-	"time"
-
+	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/store"
@@ -24,6 +24,11 @@ type BookedView struct {
 	Cancelled bool
 	Just      string // "booked", "moved", "cancelled": what just happened
 	Confirm   bool   // the cancel page asks before cancelling
+	// Place is where the session takes place (booking.location; the zero
+	// Place when site.toml does not say), PlaceHref its link: the video
+	// room's, or tel: for a phone number.
+	Place     booking.Place
+	PlaceHref template.URL
 }
 
 // managed loads the booking a signed link names, or answers the problem.
@@ -79,6 +84,7 @@ func (s *server) bookedView(b *store.Booking, tok string) BookedView {
 		Booking: b, When: local.Format(dayLayout+", 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format(dayLayout + ", 2006 at 15:04 UTC"),
 		Zone: s.rules.Location.String(), Token: tok, Cancelled: b.CancelledAt != nil,
 		CancelURL: linkURL("/api/book/cancel", b.ID, tok), MoveURL: linkURL("/api/book/reschedule", b.ID, tok),
+		Place: s.rules.Place, PlaceHref: placeHref(s.rules.Place),
 	}
 }
 

@@ -52,7 +52,7 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText str
 		fmt.Fprintf(&body, "  %s\n", t)
 	}
 	if status == "" {
-		fmt.Fprintf(&body, "\nThe session is a video call; the link follows from %s before the session.\n", site.Title)
+		body.WriteString(s.whereText()) // place.go
 		fmt.Fprintf(&body, "\nNeed another time? %s\nCannot make it? %s\n", manage("/api/book/reschedule"), manage("/api/book/cancel"))
 	} else {
 		fmt.Fprintf(&body, "\nTo book another time: %s\n", s.absURL("/book/"))
@@ -69,6 +69,7 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ, quizText str
 		Description: "Complimentary advisory session. Manage the booking: " + manage("/api/book/done"),
 		Organizer:   s.notifyEmail(), OrganizerName: site.Title, Attendee: b.Email, AttendeeName: b.Name, Stamp: s.Now(),
 	}
+	s.placeInvite(invite) // place.go: LOCATION, URL, VALARMs
 	toProspect := mail.Message{From: s.mailFrom(), To: b.Email, ReplyTo: s.notifyEmail(), Subject: subject, Text: body.String(), Invite: invite}
 
 	var notice strings.Builder
