@@ -7,13 +7,17 @@ func AppliedMigrations(ctx context.Context, s Store) (map[int]bool, error) {
 	return appliedMigrations(ctx, s.(*db).r)
 }
 
-// MigrationCount is the number of migrations of the dialect of s.
-func MigrationCount(s Store) int {
+// MigrationVersions are the numbers of the migrations of the dialect of s.
+func MigrationVersions(s Store) []int {
 	ms, err := loadMigrations(migrationFiles, s.(*db).d.migrationsDir)
 	if err != nil {
 		panic(err)
 	}
-	return len(ms)
+	var vs []int
+	for _, m := range ms {
+		vs = append(vs, m.version)
+	}
+	return vs
 }
 
 // PruneOnEveryHit makes CountHit of s delete expired windows on every call.

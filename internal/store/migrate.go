@@ -27,7 +27,12 @@ type migration struct {
 var migrationName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)
 
 // loadMigrations returns the migrations for dialect dir, sorted, and checks
-// that their numbers run 1, 2, 3... with no gaps or duplicates.
+// that no number is used twice. Numbers may skip: work on parallel
+// branches reserves its numbers up front (0004, 0005 and 0006 for three
+// parts of one issue), and a branch must build and test before the
+// others land. migrate applies whatever is not applied yet, so a number
+// filled in later is applied when it arrives; migrations of parallel
+// work are independent of each other by construction.
 func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 	entries, err := fs.ReadDir(fsys, path.Join("migrations", dir))
 	if err != nil {
@@ -48,8 +53,11 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migrations/%s: found %04d_%s.sql where %04d was expected", dir, m.version, m.name, i+1)
+		if m.version == 0 {
+			return nil, fmt.Errorf("migrations/%s/%04d_%s.sql: numbers start at 0001", dir, m.version, m.name)
+		}
+		if i > 0 && ms[i-1].version == m.version {
+			return nil, fmt.Errorf("migrations/%s: %04d_%s.sql and %04d_%s.sql have one number", dir, ms[i-1].version, ms[i-1].name, m.version, m.name)
 		}
 	}
 	return ms, nil

@@ -1,5 +1,5 @@
 // Package store keeps what the site's function must remember: quiz results,
-// bookings, the e-mail outbox and rate-limit counters.
+// bookings, the e-mail outbox, rate-limit counters and the reminders sent.
 //
 // The layout follows benbjohnson/wtf's "Standard Package Layout" with one
 // difference. The domain types, the Store interface and Error live here, as
@@ -44,6 +44,7 @@ const (
 type Store interface {
 	QuizStore
 	BookingStore
+	ReminderStore
 
 	// Kind reports the backend, KindSQLite or KindPostgres, so the function
 	// can refuse to run on a throwaway SQLite file in production.

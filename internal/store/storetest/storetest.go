@@ -68,6 +68,9 @@ func Run(t *testing.T, backend Backend) {
 		{"Lifecycle", testLifecycle},
 		{"Outbox", testOutbox},
 		{"ClaimConcurrent", testClaimConcurrent},
+		{"Reminders", testReminders},
+		{"ReminderWithdrawn", testReminderWithdrawn},
+		{"ReminderConcurrent", testReminderConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
