@@ -160,6 +160,7 @@ var bkTheme = sync.OnceValues(func() (*theme.Theme, error) {
 // FileSender (or the sender a test gives) and a clock of its own.
 type bkFixture struct {
 	h       http.Handler
+	fn      *api.Function // h, with its hourly work and the consultant's commands
 	st      store.Store
 	path    string // the SQLite file; "" for another store
 	clock   *bkClock
@@ -176,6 +177,7 @@ type bkSetup struct {
 	quiet  bool
 	budget time.Duration
 	theme  *theme.Theme
+	noMail bool
 }
 
 type bkOption func(*bkSetup)
@@ -225,17 +227,18 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 		f.st = st
 	}
 	f.sender = s.sender
-	if f.sender == nil {
+	if f.sender == nil && !s.noMail {
 		f.sender = &mail.FileSender{Dir: f.mailDir}
 	}
 	log := slog.New(slog.DiscardHandler)
 	if !s.quiet {
 		log = slog.New(slog.NewTextHandler(bkLogWriter{t}, nil))
 	}
-	f.h = api.New(api.Deps{
+	f.fn = api.New(api.Deps{
 		Store: f.st, Theme: sh, Mail: f.sender, Secret: []byte(bkSecret),
 		NotifyEmail: bkNotify, MailFrom: bkMailFrom, Now: f.clock.Now, Log: log, Budget: s.budget,
 	})
+	f.h = f.fn
 	return f
 }
 
