@@ -157,8 +157,10 @@ func TestUnderLambdaRuntime(t *testing.T) {
 	}
 	// Netlify loads it on every cold start, as it does the api function
 	// (whose test sets the same bound).
-	if fi, err := os.Stat(bin); err != nil || fi.Size() > 20_000_000 {
-		t.Errorf("the tasks binary: %v, %v; want at most 20 MB", fi.Size(), err)
+	if fi, err := os.Stat(bin); err != nil {
+		t.Fatal(err)
+	} else if fi.Size() > 20_000_000 {
+		t.Errorf("the tasks binary is %d bytes; want at most 20 MB", fi.Size())
 	}
 	st, err := store.OpenPostgres(ctx, dbURL)
 	if err != nil {
