@@ -151,9 +151,7 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	quizText := s.quizSummary(r.Context(), current.QuizResult)
 	var b *store.Booking
 	err := s.write(r, func(ctx context.Context) (err error) {
-		b, err = s.Store.CancelBooking(ctx, in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
-			return s.bookingMessages(b, "cancellation", "", quizText)
-		})
+		b, err = s.cancel(ctx, in.B, quizText)
 		return err
 	}, func(ctx context.Context) bool {
 		got, err := s.Store.Booking(ctx, in.B)
@@ -268,14 +266,9 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 // the booking's page.
 func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking, slot booking.Slot) {
 	quizText := s.quizSummary(r.Context(), b.QuizResult)
-	g := s.guard(slot.Start)
-	g.MaxPerAddress, g.MaxPerEmail = 0, 0 // a move keeps the booking's own place
-	g.CheckSequence, g.Sequence = true, b.Sequence
 	var moved *store.Booking
 	err := s.write(r, func(ctx context.Context) (err error) {
-		moved, err = s.Store.RescheduleBooking(ctx, b.ID, slot.Start, slot.End, g, func(nb *store.Booking) ([]store.OutboxMessage, error) {
-			return s.bookingMessages(nb, "reschedule", f.Values.TZ, quizText)
-		})
+		moved, err = s.move(ctx, b, slot, f.Values.TZ, quizText)
 		return err
 	}, func(ctx context.Context) bool {
 		got, err := s.Store.Booking(ctx, b.ID)
