@@ -16,8 +16,15 @@
 //	GET|POST /book/reschedule  move to another time (signed link)
 //
 // Every response carries the site's security headers; pages use the site's
-// own layouts through package theme. Open builds the handler from the
+// own layouts through package theme. Open builds the Function from the
 // environment; New from explicit dependencies (tests).
+//
+// Beside its handler, a Function does the hourly work (Hourly: the
+// reminders before each session, then the email outbox; the scheduled
+// function cmd/tasks runs it) and the consultant's commands (Cancel and
+// Move, for site leads cancel and move), which go through the same code as
+// the prospect's signed links. Where a session takes place and its
+// reminders come from site.toml's [booking] location and reminders.
 package api
 
 import (
