@@ -91,16 +91,27 @@ func (s *server) queueReminders(ctx context.Context) (int, error) {
 }
 
 // sendQueued sends the outbox's due messages, a batch at a time, until
-// none is left, hourlySendLimit are handled or ctx ends. Without a mail
-// sender (SMTP_URL unset on Netlify) they stay queued.
+// none is left, hourlySendLimit are handled or the run's time is nearly
+// up (ctx's deadline less answerMargin): what is left waits for the next
+// run, which is no error. Without a mail sender (SMTP_URL unset on
+// Netlify) they stay queued.
 func (s *server) sendQueued(ctx context.Context) (sent, failed int, err error) {
 	if s.Mail == nil {
 		return 0, 0, nil
 	}
+	run := ctx
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		run, cancel = context.WithDeadline(ctx, dl.Add(-answerMargin))
+		defer cancel()
+	}
 	var errs []error
-	for sent+failed < hourlySendLimit && ctx.Err() == nil {
-		n, f, err := mail.Drain(ctx, s.Store, s.Mail, s.Now(), min(hourlySendBatch, hourlySendLimit-sent-failed))
+	for sent+failed < hourlySendLimit && run.Err() == nil {
+		n, f, err := mail.Drain(run, s.Store, s.Mail, s.Now(), min(hourlySendBatch, hourlySendLimit-sent-failed))
 		sent, failed = sent+n, failed+f
+		if run.Err() != nil && ctx.Err() == nil {
+			err = withoutContextErrors(err) // the run's time is up, not an error
+		}
 		if err != nil {
 			errs = append(errs, err)
 			if !onlyUnsendable(err) {
@@ -112,6 +123,28 @@ func (s *server) sendQueued(ctx context.Context) (sent, failed int, err error) {
 		}
 	}
 	return sent, failed, errors.Join(errs...)
+}
+
+// withoutContextErrors drops the context errors err joins.
+func withoutContextErrors(err error) error {
+	var keep []error
+	for _, e := range joined(err) {
+		if !errors.Is(e, context.DeadlineExceeded) && !errors.Is(e, context.Canceled) {
+			keep = append(keep, e)
+		}
+	}
+	return errors.Join(keep...)
+}
+
+// joined is the errors err joins, or err alone.
+func joined(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // reminderMessage is the reminder email of b, a day (or whatever
@@ -140,11 +173,7 @@ func (s *server) reminderMessage(b *store.Booking) (store.OutboxMessage, error) 
 // onlyUnsendable reports whether every error err joins is a message that
 // can never be sent, which Drain has parked: sending may go on.
 func onlyUnsendable(err error) bool {
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	}
-	for _, e := range errs {
+	for _, e := range joined(err) {
 		if !errors.Is(e, mail.ErrInvalid) {
 			return false
 		}

@@ -10,9 +10,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/cassidine/site/internal/mail"
+	"github.com/cassidine/site/internal/store"
 	"github.com/cassidine/site/internal/store/storetest"
 )
 
@@ -272,3 +275,49 @@ func testRemindersConcurrent(t *testing.T, open storetest.Opener) {
 
 // bkWithoutMail gives the fixture no mail sender: emails stay queued.
 func bkWithoutMail(s *bkSetup) { s.noMail = true }
+
+// bkStuckSender sends its first n messages, then hangs until its
+// context ends, as a mail server that stops answering.
+type bkStuckSender struct{ n atomic.Int32 }
+
+func (s *bkStuckSender) Send(ctx context.Context, _ mail.Message) error {
+	if s.n.Add(-1) >= 0 {
+		return nil
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestHourlyTimeUp: a run whose time is nearly up stops sending, leaves
+// the rest queued for the next run, and reports no error.
+func TestHourlyTimeUp(t *testing.T) {
+	stuck := &bkStuckSender{}
+	stuck.n.Store(2)
+	f := newReminderFixture(t, bkWithSender(stuck))
+	f.clock.Set(bkMonday)
+	for i, start := range []time.Time{bkDec(8, 9, 0), bkDec(8, 9, 45), bkDec(8, 10, 30), bkDec(8, 11, 15), bkDec(8, 13, 0), bkDec(8, 13, 45)} {
+		// Booked without sending: the store directly, made the day before.
+		b := &store.Booking{CreatedAt: bkMonday.Add(-24 * time.Hour), Start: start, End: start.Add(30 * time.Minute), Name: "Ada", Email: string(rune('a'+i)) + "@example.com"}
+		if err := f.st.CreateBooking(t.Context(), b, nil, store.Guard{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Set(bkDec(7, 14, 0))
+	// A second is kept back to answer: the run has half a second.
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+	defer cancel()
+	if err := f.fn.Hourly(ctx); err != nil {
+		t.Fatalf("Hourly with its time running out: %v, want no error", err)
+	}
+	var sent, queued int
+	for _, m := range bkOutboxKind(f.outbox(t), "reminder") {
+		if m.SentAt != nil {
+			sent++
+		} else {
+			queued++
+		}
+	}
+	if sent+queued != 6 || sent > 2 || queued < 4 {
+		t.Errorf("reminders: %d sent and %d left queued, want all 6 queued, 2 sent before the server hung and the rest left for the next run", sent, queued)
+	}
+}
