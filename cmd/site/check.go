@@ -12,8 +12,8 @@ import (
 
 func runCheck(ctx context.Context, e *env, args []string) error {
 	var f siteFlags
-	fs := newFlagSet(e, "check", "check [flags]\n\nRuns every validation of a build without writing anything: front matter,\nduplicate URLs, broken internal links and anchors, missing descriptions and\nimages without alt text; with -external, also requests every external link.\nExits 1 and lists the problems as file:line.")
-	f.register(fs, false)
+	fs := newFlagSet(e, "check", "check [flags]\n\nRuns every validation of a build without writing anything, drafts and\nscheduled pages included (-drafts=false -future=false leave them out): front\nmatter, duplicate URLs, broken internal links and anchors, images, missing\ndescriptions and images without alt text, and every warning of a build;\nwith -external, also requests every external link. A published page that\nlinks to a draft or scheduled page is a problem too: production builds\nleave those out. Exits 1 and lists the problems as file:line.")
+	f.register(fs, e, true)
 	external := fs.Bool("external", false, "also check that external links answer (HEAD, then GET)")
 	workers := fs.Int("workers", 8, "external links checked at once, at most `N`")
 	timeout := fs.Duration("timeout", 10*time.Second, "give up on an external link after `D`")

@@ -29,7 +29,7 @@ import (
 // lists them. Adding one is one line here and its run function.
 func leadsCommands() []command {
 	return []command{
-		{"quiz", "quiz completions by band, average gap per area, latest results (-csv: every result)", runLeadsQuiz},
+		{"quiz", "quiz completions and consents, by band, average gap per area, latest results (-csv: every result)", runLeadsQuiz},
 		{"bookings", "upcoming consultations, then past ones (-since, default 30d; -csv: every field)", runLeadsBookings},
 		{"send", "send the queued e-mail now (SMTP_URL, or .eml files under DATA_DIR/mail)", runLeadsSend},
 		{"cancel", "cancel a booking as its emails' link does, and send the emails: leads cancel ID", runLeadsCancel},
@@ -70,7 +70,7 @@ func leadsUsage(w io.Writer) {
 const recentResults = 20
 
 func runLeadsQuiz(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet(e, "leads quiz", "leads quiz [flags]\n\nReports the readiness quiz results in the store: completions and consents,\ncompletions per band, the average gap score per area, and the latest\nresults. E-mail addresses appear only where the prospect consented.\nWith -csv, writes every result as CSV to stdout instead.")
+	fset := newFlagSet(e, "leads quiz", "leads quiz [flags]\n\nReports the readiness quiz results in the store: completions and consents,\ncompletions per band, the average gap score per area, and the latest\nresults. E-mail addresses appear only where the prospect asked for their\nresult by email; whether they also agreed to be contacted is a column of\nits own: contact only those marked yes. With -csv, writes every result as\nCSV to stdout instead.")
 	dir := fset.String("content", "content", "read quiz.toml and site.toml from `DIR` (site.toml falls back to content/ as in site build)")
 	var since sinceFlag
 	fset.Var(&since, "since", "only results from `WHEN` on: a date such as 2026-11-01 (from midnight in the site's time zone) or a number of days back such as 30d (default all time)")
@@ -232,6 +232,7 @@ func (f *sinceFlag) describe(loc *time.Location) string {
 type quizSummary struct {
 	total     int
 	consented int           // results with an e-mail address given with consent
+	contact   int           // of those, results whose prospect agreed to be contacted
 	bands     []bandCount   // the quiz's bands in file order, then ids it no longer has
 	areas     []areaAverage // the quiz's dimensions in file order
 }
@@ -259,6 +260,9 @@ func summarizeQuiz(q *quiz.Quiz, results []store.QuizResult) quizSummary {
 		if consented(r) {
 			s.consented++
 		}
+		if mayContact(r) {
+			s.contact++
+		}
 		perBand[r.Band]++
 		for i, d := range q.Dimensions {
 			if v, ok := r.Dimensions[d.ID]; ok {
@@ -284,9 +288,27 @@ func summarizeQuiz(q *quiz.Quiz, results []store.QuizResult) quizSummary {
 }
 
 // consented reports whether r's e-mail address may be shown: the store
-// keeps one only with consent, and this checks both again.
+// keeps one only when the prospect asked for the result by email, and
+// this checks both again.
 func consented(r store.QuizResult) bool {
 	return r.Email != "" && r.ConsentAt != nil
+}
+
+// mayContact reports whether r's prospect also agreed to be contacted
+// about it: a second, separate consent.
+func mayContact(r store.QuizResult) bool {
+	return consented(r) && r.ContactConsentAt != nil
+}
+
+// contactCell is the report's contact column for r.
+func contactCell(r store.QuizResult) string {
+	switch {
+	case mayContact(r):
+		return "yes"
+	case consented(r):
+		return "no (result only)"
+	}
+	return "–"
 }
 
 // weakestAreas names r's weakest areas as the results page does
@@ -314,8 +336,9 @@ func writeQuizReport(w io.Writer, q *quiz.Quiz, loc *time.Location, where, perio
 		fmt.Fprintln(tw, "No quiz completions in this period.")
 		return tw.Flush()
 	}
-	fmt.Fprintf(tw, "%d %s, %d left an e-mail address with consent to be contacted (%d%%).\n\n",
-		s.total, plural(s.total, "completion", "completions"), s.consented, quiz.Percent(s.consented, s.total))
+	fmt.Fprintf(tw, "%d %s: %d asked for the result by email (%d%%), %d agreed to be contacted (%d%%).\n\n",
+		s.total, plural(s.total, "completion", "completions"), s.consented, quiz.Percent(s.consented, s.total),
+		s.contact, quiz.Percent(s.contact, s.total))
 
 	fmt.Fprintln(tw, "Completions by band")
 	for _, b := range s.bands {
@@ -340,15 +363,16 @@ func writeQuizReport(w io.Writer, q *quiz.Quiz, loc *time.Location, where, perio
 
 	n := min(recentResults, len(results))
 	fmt.Fprintf(tw, "\n%s, newest first (times in %s)\n", plural(n, "The latest result", fmt.Sprintf("The latest %d results", n)), loc)
-	fmt.Fprintln(tw, "  date\tband\toverall\tweakest areas\te-mail")
+	fmt.Fprintln(tw, "Contact only the prospects marked yes: the others asked for their result alone.")
+	fmt.Fprintln(tw, "  date\tband\toverall\tweakest areas\te-mail\tcontact")
 	for _, r := range results[:n] {
 		email := "anonymous"
 		if consented(r) {
 			email = printable(r.Email)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d%%\t%s\t%s\n",
+		fmt.Fprintf(tw, "  %s\t%s\t%d%%\t%s\t%s\t%s\n",
 			r.CreatedAt.In(loc).Format("2006-01-02 15:04"), printable(r.Band), r.Overall,
-			cmp.Or(strings.Join(weakestAreas(q, r), ", "), "–"), email)
+			cmp.Or(strings.Join(weakestAreas(q, r), ", "), "–"), email, contactCell(r))
 	}
 	if n < len(results) {
 		fmt.Fprintf(tw, "  … and %d earlier; -csv lists them all.\n", len(results)-n)
@@ -377,16 +401,19 @@ func printable(s string) string {
 
 // writeQuizCSV writes results as CSV with a header row: id, created_at
 // (RFC 3339, UTC), band, overall, one column per dimension id in the
-// quiz's order (empty where a result has no score for it), email and
-// consent_at (both empty unless the prospect consented). Every cell goes
-// through spreadsheetSafe.
+// quiz's order (empty where a result has no score for it), then the two
+// consents apart: email and result_requested_at (both empty unless the
+// prospect asked for the result by email), contact_consent_at (empty
+// unless they also agreed to be contacted) and may_contact ("yes" or
+// "no", empty without an address). Every cell goes through
+// spreadsheetSafe.
 func writeQuizCSV(w io.Writer, q *quiz.Quiz, results []store.QuizResult) error {
 	cw := newCSVWriter(w)
 	header := []string{"id", "created_at", "band", "overall"}
 	for _, d := range q.Dimensions {
 		header = append(header, d.ID)
 	}
-	header = append(header, "email", "consent_at")
+	header = append(header, "email", "result_requested_at", "contact_consent_at", "may_contact")
 	if err := writeSafe(cw, header); err != nil {
 		return err
 	}
@@ -399,11 +426,14 @@ func writeQuizCSV(w io.Writer, q *quiz.Quiz, results []store.QuizResult) error {
 			}
 			row = append(row, cell)
 		}
-		email, consentAt := "", ""
+		email, requestedAt, contactAt, may := "", "", "", ""
 		if consented(r) {
-			email, consentAt = r.Email, r.ConsentAt.UTC().Format(time.RFC3339)
+			email, requestedAt, may = r.Email, r.ConsentAt.UTC().Format(time.RFC3339), "no"
 		}
-		row = append(row, email, consentAt)
+		if mayContact(r) {
+			contactAt, may = r.ContactConsentAt.UTC().Format(time.RFC3339), "yes"
+		}
+		row = append(row, email, requestedAt, contactAt, may)
 		if err := writeSafe(cw, row); err != nil {
 			return err
 		}
@@ -632,12 +662,13 @@ func cell(s string) string {
 }
 
 // writeBookingsCSV writes bookings as CSV with a header row: every field
-// but the IP hash, times in RFC 3339 UTC, challenges joined with "; ".
+// but the IP hash, times in RFC 3339 UTC, challenges joined with "; ",
+// and last the prospect's time zone (empty when their browser gave none).
 // Every cell goes through spreadsheetSafe.
 func writeBookingsCSV(w io.Writer, list []store.Booking) error {
 	cw := newCSVWriter(w)
 	header := []string{"id", "start", "end", "name", "email", "company", "role", "company_size",
-		"challenges", "message", "quiz_result", "sequence", "cancelled_at", "created_at"}
+		"challenges", "message", "quiz_result", "sequence", "cancelled_at", "created_at", "time_zone"}
 	if err := writeSafe(cw, header); err != nil {
 		return err
 	}
@@ -648,7 +679,7 @@ func writeBookingsCSV(w io.Writer, list []store.Booking) error {
 			cancelledAt = utc(*b.CancelledAt)
 		}
 		row := []string{b.ID, utc(b.Start), utc(b.End), b.Name, b.Email, b.Company, b.Role, b.CompanySize,
-			strings.Join(b.Challenges, "; "), b.Message, b.QuizResult, strconv.Itoa(b.Sequence), cancelledAt, utc(b.CreatedAt)}
+			strings.Join(b.Challenges, "; "), b.Message, b.QuizResult, strconv.Itoa(b.Sequence), cancelledAt, utc(b.CreatedAt), b.TimeZone}
 		if err := writeSafe(cw, row); err != nil {
 			return err
 		}

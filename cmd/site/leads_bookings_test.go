@@ -69,7 +69,7 @@ func seedBookings(t testing.TB, st store.Store) bookingsFixture {
 	var f bookingsFixture
 	f.soon = seedBooking(t, st, store.Booking{ID: leadID('a'), Start: base.Add(2 * day), Name: "Ann Lee", Email: "ann@example.com",
 		Company: "Acme", Role: "CEO", CompanySize: "11-50 people", Challenges: []string{"Revenue is growing faster than operational capacity", "Key employees are burning out or leaving"},
-		QuizResult: leadID('q')}, time.Time{})
+		QuizResult: leadID('q'), TimeZone: "Europe/London"}, time.Time{})
 	f.cancelledSoon = seedBooking(t, st, store.Booking{ID: leadID('b'), Start: base.Add(3 * day), Name: "Bob Cancelled", Email: "bob@example.com"},
 		base.Add(-time.Hour))
 	f.later = seedBooking(t, st, store.Booking{ID: leadID('c'), Start: base.Add(5*day + 90*time.Minute), Name: "=HYPERLINK(\"x\")", Email: "-cat@example.com",
@@ -195,7 +195,7 @@ func TestLeadsBookingsCSV(t *testing.T) {
 	f := seedBookings(t, openSeedStore(t, getenv))
 	writeBidiName(t, getenv, &f)
 	header := []string{"id", "start", "end", "name", "email", "company", "role", "company_size",
-		"challenges", "message", "quiz_result", "sequence", "cancelled_at", "created_at"}
+		"challenges", "message", "quiz_result", "sequence", "cancelled_at", "created_at", "time_zone"}
 	utc := func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
 	row := func(b store.Booking, name, email, message string) []string {
 		cancelled := ""
@@ -203,7 +203,7 @@ func TestLeadsBookingsCSV(t *testing.T) {
 			cancelled = utc(*b.CancelledAt)
 		}
 		return []string{b.ID, utc(b.Start), utc(b.End), name, email, b.Company, b.Role, b.CompanySize,
-			strings.Join(b.Challenges, "; "), message, b.QuizResult, strconv.Itoa(b.Sequence), cancelled, utc(b.CreatedAt)}
+			strings.Join(b.Challenges, "; "), message, b.QuizResult, strconv.Itoa(b.Sequence), cancelled, utc(b.CreatedAt), b.TimeZone}
 	}
 
 	out, stderr, err := runLeadsCmd(t, getenv, "leads", "bookings", "-content", leadsContent, "-csv")

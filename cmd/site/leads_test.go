@@ -86,7 +86,8 @@ func consent(t time.Time) *time.Time { return &t }
 
 // leadsFixture is six results: two before 2026-11-01 in Chicago (one of
 // them at 23:30 on 31 October there, already 1 November in UTC) and four
-// from then on; three with an address given with consent.
+// from then on; three with an address, given to have the result sent,
+// one of which (dan) also agreed to be contacted.
 func leadsFixture(t testing.TB) []store.QuizResult {
 	loc := chicago(t)
 	at := func(day, hour, minute int) time.Time {
@@ -103,7 +104,7 @@ func leadsFixture(t testing.TB) []store.QuizResult {
 			Email: "bea@example.com", ConsentAt: consent(at(31, 23, 35))},
 		{ID: leadID('c'), CreatedAt: at(nov(1), 0, 30), Overall: 60, Band: "gap", Dimensions: dims(50, 10, 33, 40, 99)},
 		{ID: leadID('d'), CreatedAt: at(nov(3), 10, 0), Overall: 70, Band: "gap", Dimensions: dims(51, 11, 33, 41, 100),
-			Email: "dan@example.com", ConsentAt: consent(at(nov(3), 10, 2))},
+			Email: "dan@example.com", ConsentAt: consent(at(nov(3), 10, 2)), ContactConsentAt: consent(at(nov(3), 10, 2))},
 		{ID: leadID('e'), CreatedAt: at(nov(5), 16, 45), Overall: 90, Band: "outgrown", Dimensions: dims(60, 0, 33, 61, 100)},
 		{ID: leadID('f'), CreatedAt: at(nov(6), 9, 5), Overall: 80, Band: "outgrown", Dimensions: dims(70, 0, 34, 60, 100),
 			Email: "+1+1@example.com", ConsentAt: consent(at(nov(6), 9, 6))},
@@ -132,15 +133,17 @@ func TestLeadsQuizReport(t *testing.T) {
 		wantDB := "store: sqlite " + filepath.ToSlash(filepath.Join(getenv("DATA_DIR"), "site.db"))
 		reportLine(t, out, regexp.QuoteMeta(wantDB))
 		reportLine(t, out, `Quiz results of all time`)
-		reportLine(t, out, `6 completions, 3 left an e-mail address with consent to be contacted \(50%\)\.`)
+		reportLine(t, out, `6 completions: 3 asked for the result by email \(50%\), 1 agreed to be contacted \(17%\)\.`)
+		reportLine(t, out, `Contact only the prospects marked yes: the others asked for their result alone\.`)
+		reportLine(t, out, `  date band overall weakest areas e-mail contact`)
 		// 1 of 6 is 16.7%, rounded to 17; 2 of 6 is 33.3%, rounded to 33.
 		reportLine(t, out, `  Built to deliver built 1 17%`)
 		reportLine(t, out, `  Early strain strain 1 17%`)
 		reportLine(t, out, `  A widening gap gap 2 33%`)
 		reportLine(t, out, `  Outgrown operating model outgrown 2 33%`)
 		// The latest results in Chicago time, the tie going to the area listed first.
-		reportLine(t, out, `  2026-10-15 12:00 built 10% Strategy–operations alignment, Process design anonymous`)
-		reportLine(t, out, `  2026-10-31 23:30 strain 30% Process design, Strategy–operations alignment bea@example.com`)
+		reportLine(t, out, `  2026-10-15 12:00 built 10% Strategy–operations alignment, Process design anonymous –`)
+		reportLine(t, out, `  2026-10-31 23:30 strain 30% Process design, Strategy–operations alignment bea@example.com no \(result only\)`)
 		if got := strings.Count(out, "anonymous"); got != 3 {
 			t.Errorf("got %d anonymous results, want 3:\n%s", got, out)
 		}
@@ -152,7 +155,7 @@ func TestLeadsQuizReport(t *testing.T) {
 			t.Fatalf("got error %v (stderr %q), want none", err, stderr)
 		}
 		reportLine(t, out, `Quiz results since 2026-11-01 \(America/Chicago\)`)
-		reportLine(t, out, `4 completions, 2 left an e-mail address with consent to be contacted \(50%\)\.`)
+		reportLine(t, out, `4 completions: 2 asked for the result by email \(50%\), 1 agreed to be contacted \(25%\)\.`)
 		reportLine(t, out, `  Built to deliver built 0 0%`)
 		reportLine(t, out, `  Early strain strain 0 0%`)
 		reportLine(t, out, `  A widening gap gap 2 50%`)
@@ -165,10 +168,10 @@ func TestLeadsQuizReport(t *testing.T) {
 		reportLine(t, out, `  Technology adoption technology 51%`)
 		reportLine(t, out, `  Accountability accountability 100%`)
 		reportLine(t, out, `The latest 4 results, newest first \(times in America/Chicago\)`)
-		reportLine(t, out, `  2026-11-06 09:05 outgrown 80% Accountability, Strategy–operations alignment \+1\+1@example.com`)
-		reportLine(t, out, `  2026-11-05 16:45 outgrown 90% Accountability, Technology adoption anonymous`)
-		reportLine(t, out, `  2026-11-03 10:00 gap 70% Accountability, Strategy–operations alignment dan@example.com`)
-		reportLine(t, out, `  2026-11-01 00:30 gap 60% Accountability, Strategy–operations alignment anonymous`)
+		reportLine(t, out, `  2026-11-06 09:05 outgrown 80% Accountability, Strategy–operations alignment \+1\+1@example.com no \(result only\)`)
+		reportLine(t, out, `  2026-11-05 16:45 outgrown 90% Accountability, Technology adoption anonymous –`)
+		reportLine(t, out, `  2026-11-03 10:00 gap 70% Accountability, Strategy–operations alignment dan@example.com yes`)
+		reportLine(t, out, `  2026-11-01 00:30 gap 60% Accountability, Strategy–operations alignment anonymous –`)
 		// 23:30 on 31 October in Chicago is 1 November in UTC, and still out.
 		if strings.Contains(out, "bea@example.com") || strings.Contains(out, "2026-10-") {
 			t.Errorf("report since 2026-11-01 shows an October result:\n%s", out)
@@ -191,7 +194,7 @@ func TestLeadsQuizReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		reportLine(t, out, `Quiz results in the last day`)
-		reportLine(t, out, `1 completion, 0 left an e-mail address with consent to be contacted \(0%\)\.`)
+		reportLine(t, out, `1 completion: 0 asked for the result by email \(0%\), 0 agreed to be contacted \(0%\)\.`)
 		reportLine(t, out, `  Early strain strain 1 100%`)
 	})
 }
@@ -209,8 +212,8 @@ func TestLeadsQuizEmpty(t *testing.T) {
 func TestLeadsQuizOnlyConsentedEmails(t *testing.T) {
 	// The store refuses an address without consent, so a result that has
 	// one cannot be made; what the CLI must do is show the consented
-	// addresses, each once and with its own result, and "anonymous" for
-	// every other result.
+	// addresses, each once and with its own result and whether contact
+	// was agreed, and "anonymous" for every other result.
 	getenv := leadsEnv(t)
 	fixture := leadsFixture(t)
 	seedQuiz(t, getenv, fixture...)
@@ -220,11 +223,14 @@ func TestLeadsQuizOnlyConsentedEmails(t *testing.T) {
 	}
 	for _, r := range fixture {
 		line := regexp.MustCompile(`(?m)^  ` + r.CreatedAt.In(chicago(t)).Format("2006-01-02 15:04") + ` .*$`).FindString(out)
-		want := "anonymous"
-		if r.ConsentAt != nil {
-			want = r.Email
+		want := "anonymous –"
+		switch {
+		case r.ContactConsentAt != nil:
+			want = r.Email + " yes"
+		case r.ConsentAt != nil:
+			want = r.Email + " no (result only)"
 		}
-		if !strings.HasSuffix(strings.TrimRight(line, " "), " "+want) {
+		if !strings.HasSuffix(regexp.MustCompile(` +`).ReplaceAllString(strings.TrimRight(line, " "), " "), " "+want) {
 			t.Errorf("result %s: got line %q, want it to end in %q", r.ID, line, want)
 		}
 	}
@@ -269,12 +275,13 @@ func TestLeadsQuizCSV(t *testing.T) {
 		t.Fatalf("stdout is not CSV: %v\n%s", err, out)
 	}
 	want := [][]string{
-		{"id", "created_at", "band", "overall", "alignment", "process", "leadership", "technology", "accountability", "email", "consent_at"},
-		{leadID('z'), "2026-11-20T15:00:00Z", "'=HYPERLINK(1)", "5", "5", "", "", "", "", "", ""},
-		{leadID('f'), "2026-11-06T15:05:00Z", "outgrown", "80", "70", "0", "34", "60", "100", "'+1+1@example.com", "2026-11-06T15:06:00Z"},
-		{leadID('e'), "2026-11-05T22:45:00Z", "outgrown", "90", "60", "0", "33", "61", "100", "", ""},
-		{leadID('d'), "2026-11-03T16:00:00Z", "gap", "70", "51", "11", "33", "41", "100", "dan@example.com", "2026-11-03T16:02:00Z"},
-		{leadID('c'), "2026-11-01T05:30:00Z", "gap", "60", "50", "10", "33", "40", "99", "", ""},
+		{"id", "created_at", "band", "overall", "alignment", "process", "leadership", "technology", "accountability",
+			"email", "result_requested_at", "contact_consent_at", "may_contact"},
+		{leadID('z'), "2026-11-20T15:00:00Z", "'=HYPERLINK(1)", "5", "5", "", "", "", "", "", "", "", ""},
+		{leadID('f'), "2026-11-06T15:05:00Z", "outgrown", "80", "70", "0", "34", "60", "100", "'+1+1@example.com", "2026-11-06T15:06:00Z", "", "no"},
+		{leadID('e'), "2026-11-05T22:45:00Z", "outgrown", "90", "60", "0", "33", "61", "100", "", "", "", ""},
+		{leadID('d'), "2026-11-03T16:00:00Z", "gap", "70", "51", "11", "33", "41", "100", "dan@example.com", "2026-11-03T16:02:00Z", "2026-11-03T16:02:00Z", "yes"},
+		{leadID('c'), "2026-11-01T05:30:00Z", "gap", "60", "50", "10", "33", "40", "99", "", "", "", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("got %d rows, want %d:\n%s", len(rows), len(want), out)

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -31,10 +35,13 @@ func TestMain(m *testing.M) {
 //
 //	status N prog args...  run prog like exec and require exit status N
 //	tree [-hash] dir       list the files under dir (with a SHA-256 each) on stdout
+//	image WxH file         write a JPEG (file.jpg) or PNG (file.png) test pattern of that size
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			// Resized images are cached under $WORK, not the user's folder.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			for _, dir := range []string{"layouts", "static"} {
 				if err := os.CopyFS(filepath.Join(env.WorkDir, dir), os.DirFS(filepath.Join("testdata", "site", dir))); err != nil {
 					return err
@@ -45,6 +52,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status": cmdStatus,
 			"tree":   cmdTree,
+			"image":  cmdImage,
 		},
 	})
 }
@@ -113,4 +121,34 @@ func cmdTree(ts *testscript.TestScript, neg bool, args []string) {
 		return nil
 	})
 	ts.Check(err)
+}
+
+// cmdImage writes a test image: a pattern that, unlike a flat colour,
+// resizes to smaller files, as photos and charts do.
+func cmdImage(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: image WxH file.jpg|file.png")
+	}
+	var w, h int
+	if _, err := fmt.Sscanf(args[0], "%dx%d", &w, &h); err != nil {
+		ts.Fatalf("image: bad size %q", args[0])
+	}
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i * 7 % 251)
+	}
+	var b bytes.Buffer
+	var err error
+	switch filepath.Ext(args[1]) {
+	case ".jpg":
+		err = jpeg.Encode(&b, m, &jpeg.Options{Quality: 90})
+	case ".png":
+		err = png.Encode(&b, m)
+	default:
+		ts.Fatalf("image: %s is neither .jpg nor .png", args[1])
+	}
+	ts.Check(err)
+	name := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(filepath.Dir(name), 0o755))
+	ts.Check(os.WriteFile(name, b.Bytes(), 0o644))
 }

@@ -25,7 +25,7 @@ type newFrontMatter struct {
 }
 
 func runNew(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet(e, "new", "new [flags] \"Title of the article\"\n\nWrites content/articles/<slug>.md with front matter (the date now, in the\nsite's time zone, and draft: true) and prints its path. Never overwrites.")
+	fset := newFlagSet(e, "new", "new [flags] \"Title of the article\"\n\nWrites content/articles/<slug>.md with front matter (the date now, in the\nsite's time zone, and draft: true), prints its path on stdout and what to do\nnext on stderr. Never overwrites.")
 	dir := fset.String("content", "content", "the content folder `DIR`")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, errHelp) {
@@ -82,6 +82,7 @@ func runNew(ctx context.Context, e *env, args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, path)
+	fmt.Fprintln(e.stdout, path) // alone, for $(site new "...")
+	fmt.Fprintln(e.stderr, "a draft: fill in its description and tags, then set draft: false to publish")
 	return nil
 }

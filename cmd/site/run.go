@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -103,15 +104,50 @@ func parse(fs *flag.FlagSet, args []string) error {
 
 // siteFlags are the flags shared by build, check and serve.
 type siteFlags struct {
-	content, out, baseURL string
-	drafts, future        bool
+	content, out, baseURL, cache string
+	drafts, future, expired      bool
 }
 
-func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
+// register adds the shared flags; drafts is the default of -drafts and
+// -future (on for serve and check, off for build).
+func (f *siteFlags) register(fs *flag.FlagSet, e *env, drafts bool) {
 	fs.StringVar(&f.content, "content", "content", "read articles, pages and site.toml from `DIR`; layouts/ and static/ stay the site's own")
 	fs.BoolVar(&f.drafts, "drafts", drafts, "include pages marked draft: true")
-	fs.BoolVar(&f.future, "future", drafts, "include articles dated in the future (scheduled)")
+	fs.BoolVar(&f.future, "future", drafts, "include pages dated in the future (scheduled: their publishDate, else date)")
+	fs.BoolVar(&f.expired, "expired", false, "include pages whose expiryDate has passed")
 	fs.StringVar(&f.baseURL, "baseurl", "", "absolute `URL` the site is served from, overriding site.toml's baseURL (canonical links, feeds, sitemap)")
+	fs.StringVar(&f.cache, "cache", cacheDir(e.getenv), "keep resized images in `DIR` between builds (deleting it is always safe); empty: make them again each time")
+}
+
+// cacheDir is the default -cache: cassidine-site in the user's cache
+// folder, found as os.UserCacheDir does but through getenv; "" if there
+// is none.
+func cacheDir(getenv func(string) string) string {
+	var base string
+	switch runtime.GOOS {
+	case "windows":
+		base = getenv("LocalAppData")
+	case "darwin", "ios":
+		if home := getenv("HOME"); home != "" {
+			base = filepath.Join(home, "Library", "Caches")
+		}
+	case "plan9":
+		if home := getenv("home"); home != "" {
+			base = filepath.Join(home, "lib", "cache")
+		}
+	default:
+		base = getenv("XDG_CACHE_HOME")
+		if !filepath.IsAbs(base) {
+			base = ""
+			if home := getenv("HOME"); home != "" {
+				base = filepath.Join(home, ".cache")
+			}
+		}
+	}
+	if base == "" {
+		return ""
+	}
+	return filepath.Join(base, "cassidine-site")
 }
 
 func (f *siteFlags) options() build.Options {
@@ -125,7 +161,9 @@ func (f *siteFlags) options() build.Options {
 		Out:     f.out,
 		Drafts:  f.drafts,
 		Future:  f.future,
+		Expired: f.expired,
 		BaseURL: f.baseURL,
+		Cache:   f.cache,
 	}
 	if filepath.Clean(f.content) != "content" {
 		o.Defaults, o.DefaultsDir = os.DirFS("content"), "content"
@@ -137,7 +175,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	var f siteFlags
 	var quiet bool
 	fs := newFlagSet(e, "build", "build [flags]\n\nBuilds the site into a fresh folder and swaps it in place of -out only if\nevery page built; on any error the previous site is left untouched and\nevery problem is listed as file:line.")
-	f.register(fs, false)
+	f.register(fs, e, false)
 	fs.StringVar(&f.out, "out", "public", "write the site to `DIR` (replaced whole on success)")
 	fs.BoolVar(&quiet, "quiet", false, "do not print the summary line")
 	if err := parse(fs, args); err != nil {
@@ -151,10 +189,22 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w\nbuild failed: %s left unchanged", err, f.out)
 	}
+	printWarnings(e.stderr, res.Warnings)
 	if !quiet {
 		fmt.Fprintln(e.stdout, res.Summary(f.out))
 	}
 	return nil
+}
+
+// printWarnings writes a build's warnings, one "file:line: warning: ..."
+// a line, and what to do about them.
+func printWarnings(w io.Writer, warnings []error) {
+	for _, warning := range warnings {
+		fmt.Fprintln(w, warning)
+	}
+	if n := len(warnings); n > 0 {
+		fmt.Fprintf(w, "%d warnings: the build went on, site check fails until they are fixed\n", n)
+	}
 }
 
 // checkBaseURL accepts what site.toml's baseURL accepts: the absolute URL

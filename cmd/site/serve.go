@@ -18,7 +18,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var f siteFlags
 	fs := newFlagSet(e, "serve", "serve [flags]\n\nBuilds the site in memory and serves it as Netlify will (its _headers,\n_redirects and 404 page). Watches content/, layouts/ and static/, rebuilds\nwhat each save affects and reloads open pages. Drafts and scheduled\narticles are shown, marked.")
 	addr := fs.String("addr", "127.0.0.1:1313", "listen on `host:port` (port 0 picks a free one)")
-	f.register(fs, true)
+	f.register(fs, e, true)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +41,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w\nserve: the first build failed; fix the problems above and run site serve again", err)
 	}
+	printWarnings(e.stderr, u.Warnings)
 	fn, err := api.Open(ctx, api.Options{
 		Getenv:  e.getenv,
 		Sources: o.Sources,
@@ -53,10 +54,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer fn.Close()
 	fmt.Fprintf(e.stdout, "function: %s\n", fn)
+	shown := fmt.Sprint(u.Warnings) // the warnings on the terminal
 	reload := func() {
 		// The function's pages follow the site's layouts, CSS and quiz.
 		if err := fn.Reload(o.Sources, o.BaseURL); err != nil {
 			fmt.Fprintf(e.stderr, "function: %v\n", err)
+		}
+		if ws := session.Warnings(); fmt.Sprint(ws) != shown {
+			shown = fmt.Sprint(ws)
+			printWarnings(e.stderr, ws)
 		}
 	}
 	srv, err := preview.New(preview.Config{

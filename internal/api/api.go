@@ -7,7 +7,7 @@
 //
 //	POST /quiz               score a quiz form: 303 to the result page, or JSON
 //	GET  /quiz/result/{id}   a stored result (also at the site path /quiz/result/{id})
-//	POST /quiz/email         attach an email, with consent, to a result
+//	POST /quiz/email         email a result to the address given (consent), alert the consultant
 //	GET  /slots              free consultation slots (JSON)
 //	GET  /book               the booking form with the free times (no script needed)
 //	POST /book               book: one transaction for the booking and its emails
@@ -16,8 +16,11 @@
 //	GET|POST /book/reschedule  move to another time (signed link)
 //
 // Every response carries the site's security headers; pages use the site's
-// own layouts through package theme. Open builds the Function from the
-// environment; New from explicit dependencies (tests).
+// own layouts through package theme. Every email goes through the outbox
+// as plain text with an HTML alternative in the site's look
+// (theme.RenderEmail), times in the prospect's zone and the consultant's.
+// Open builds the Function from the environment; New from explicit
+// dependencies (tests).
 //
 // Beside its handler, a Function does the hourly work (Hourly: the
 // reminders before each session, then the email outbox; the scheduled

@@ -187,7 +187,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	s.commitBooking(w, r, f, &store.Booking{ID: store.NewID(), CreatedAt: s.Now(), Start: slot.Start, End: slot.End,
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
-		QuizResult: f.Result, IPHash: s.clientKey(r)})
+		QuizResult: f.Result, IPHash: s.clientKey(r), TimeZone: f.Values.TZ})
 }
 
 // decodeBooking reads the posted booking form into the form to show

@@ -42,6 +42,7 @@ import (
 	"github.com/cassidine/site/internal/store"
 	"github.com/cassidine/site/internal/store/storetest"
 	"github.com/cassidine/site/internal/theme"
+	"github.com/cassidine/site/internal/theme/emailtest"
 )
 
 // ---------------------------------------------------------------------------
@@ -116,6 +117,7 @@ var (
 const (
 	bkSecret   = "booking-tests-secret-0123456789abcdef-0123456789"
 	bkNotify   = "consultant@cassidine.example"
+	bkPractice = "hello@cassidineconsulting.com" // site.toml's email: the practice organises the sessions
 	bkMailFrom = "Cassidine Consulting <bookings@cassidine.example>"
 	bkHost     = "cassidineconsulting.com" // site.toml's baseURL: invites' UIDs are <id>@ it
 	bkBaseURL  = "https://cassidineconsulting.com"
@@ -700,8 +702,8 @@ func bkWantInvite(t testing.TB, what string, inv bkInvite, b *store.Booking, met
 	if inv.Attendee != b.Email {
 		t.Errorf("%s: attendee got %q, want %q", what, inv.Attendee, b.Email)
 	}
-	if inv.Organizer != bkNotify {
-		t.Errorf("%s: organizer got %q, want %q", what, inv.Organizer, bkNotify)
+	if inv.Organizer != bkPractice {
+		t.Errorf("%s: organizer got %q, want the practice, %q", what, inv.Organizer, bkPractice)
 	}
 }
 
@@ -1190,6 +1192,7 @@ func bkResultNote(p bkPage) string {
 // bkDone is what the booking's own page shows.
 type bkDone struct {
 	H1, Lede, When, Status string
+	Local                  string // "Your time", when the prospect's zone is known
 	Links                  []string
 	Forms                  []string // actions
 }
@@ -1202,8 +1205,10 @@ func bkDonePage(t testing.TB, body string) bkDone {
 	dds := bkFindAll(doc, tag("dd"))
 	for i := range min(len(dts), len(dds)) {
 		switch bkText(dts[i]) {
-		case "When":
+		case "When", "Consultant's time":
 			d.When = bkText(dds[i])
+		case "Your time":
+			d.Local = bkText(dds[i])
 		case "Status":
 			d.Status = bkText(dds[i])
 		}
@@ -1274,14 +1279,16 @@ func TestBookHappyPath(t *testing.T) {
 	if conf.To != "ada@example.com" || conf.From != bkMailFrom || conf.ReplyTo != bkNotify {
 		t.Errorf("confirmation: from %q to %q reply-to %q", conf.From, conf.To, conf.ReplyTo)
 	}
-	if want := "Your advisory session: Tuesday, December 8 at 9:00 AM CST"; conf.Subject != want {
+	// The prospect's emails give their own time first (the form sent
+	// their zone), then the consultant's.
+	if want := "Your advisory session: Tuesday, December 8 at 3:00 PM GMT"; conf.Subject != want {
 		t.Errorf("confirmation subject: got %q, want %q", conf.Subject, want)
 	}
 	for _, s := range []string{
 		"Hello Ada Lovelace,",
-		"Tuesday, December 8 at 9:00 AM CST (America/Chicago)",
-		"UTC: Tuesday, December 8 at 15:00",
 		"Your time: Tuesday, December 8 at 3:00 PM GMT (Europe/London)",
+		"Consultant's time: Tuesday, December 8 at 9:00 AM CST (America/Chicago)",
+		"UTC: Tuesday, December 8 at 15:00",
 		bkBaseURL + "/api/book/reschedule?b=" + id + "&t=",
 		bkBaseURL + "/api/book/cancel?b=" + id + "&t=",
 	} {
@@ -1289,8 +1296,14 @@ func TestBookHappyPath(t *testing.T) {
 			t.Errorf("confirmation text lacks %q:\n%s", s, conf.Text)
 		}
 	}
-	if conf.HTML != "" {
-		t.Errorf("confirmation has an HTML body; want plain text only")
+	bkWantHTML(t, "confirmation", conf, []string{
+		"Your advisory session is booked", "Hello Ada Lovelace,",
+		"Your time", "Tuesday, December 8 at 3:00 PM GMT (Europe/London)",
+		"Consultant's time", "Tuesday, December 8 at 9:00 AM CST (America/Chicago)",
+		"Move to another time", "Cancel the session",
+	}, bkBaseURL+"/api/book/reschedule?b="+id+"&t=", bkBaseURL+"/api/book/cancel?b="+id+"&t=")
+	if b.TimeZone != "Europe/London" {
+		t.Errorf("booking's zone: got %q, want the form's Europe/London", b.TimeZone)
 	}
 	bkWantInvite(t, "confirmation invite", bkICS(t, conf), &b, "REQUEST", 0)
 
@@ -1301,7 +1314,16 @@ func TestBookHappyPath(t *testing.T) {
 	if want := "New booking: Ada Lovelace, Tuesday, December 8 at 9:00 AM CST"; notice.Subject != want {
 		t.Errorf("notice subject: got %q, want %q", notice.Subject, want)
 	}
+	// The consultant's copy of the invite names whom the session is with.
+	if inv := bkICS(t, notice); inv.Summary != "Advisory session: Ada Lovelace (Analytical Engines Ltd)" {
+		t.Errorf("notice invite SUMMARY %q; want the prospect named", inv.Summary)
+	}
+	if inv := bkICS(t, conf); inv.Summary != "Advisory session with Cassidine Consulting" {
+		t.Errorf("confirmation invite SUMMARY %q; want the practice named", inv.Summary)
+	}
 	wantText := []string{
+		"Your time: Tuesday, December 8 at 9:00 AM CST (America/Chicago)",
+		"Prospect's time: Tuesday, December 8 at 3:00 PM GMT (Europe/London)",
 		"Name: Ada Lovelace", "Email: ada@example.com", "Company: Analytical Engines Ltd",
 		"Role: Chief Operating Officer", "Company size: 11-50 people",
 		"  - " + bkChallenges[0], "  - " + bkChallenges[2],
@@ -1317,6 +1339,13 @@ func TestBookHappyPath(t *testing.T) {
 		}
 	}
 	bkWantInvite(t, "notice invite", bkICS(t, notice), &b, "REQUEST", 0)
+	wantHTML := []string{"New booking: Ada Lovelace (Analytical Engines Ltd)", "Prospect's time", "Tuesday, December 8 at 3:00 PM GMT (Europe/London)",
+		"Analytical Engines Ltd", "Chief Operating Officer", "11-50 people", bkChallenges[0], bkChallenges[2],
+		"We grew from 20 to 60 people this year.\nHiring is outpacing our processes.", score.Band.Headline, "Open the quiz result"}
+	for _, d := range score.Dimensions {
+		wantHTML = append(wantHTML, d.Name)
+	}
+	bkWantHTML(t, "notice", notice, wantHTML, fmt.Sprintf("%s/quiz/result/%s/", bkBaseURL, quizID), "mailto:ada@example.com")
 
 	// The drain sent both: the FileSender wrote them.
 	emails := f.emails(t)
@@ -1331,8 +1360,8 @@ func TestBookHappyPath(t *testing.T) {
 	if text, ok := pm.part("text/plain"); !ok || !strings.Contains(string(text.Body), "Hello Ada Lovelace") {
 		t.Errorf("sent text: %q", text.Body)
 	}
-	if _, ok := pm.part("text/html"); ok {
-		t.Error("the sent email has an HTML part; want plain text")
+	if html, ok := pm.part("text/html"); !ok || !strings.Contains(string(html.Body), "Hello Ada Lovelace") {
+		t.Errorf("the sent email's HTML part: %v %q", ok, html.Body)
 	}
 	cm := emails[bkNotify][0]
 	if text, _ := cm.part("text/plain"); !strings.Contains(string(text.Body), score.Band.Headline) {
@@ -1348,8 +1377,9 @@ func TestBookHappyPath(t *testing.T) {
 	if d.H1 != "Your session is booked" || !strings.Contains(d.Lede, "Thank you, Ada Lovelace.") || !strings.Contains(d.Lede, "ada@example.com") {
 		t.Errorf("done page: h1 %q, lede %q", d.H1, d.Lede)
 	}
-	if d.When != "Tuesday, December 8, 2026 at 9:00 AM CST (UTC−06:00) Tuesday, December 8, 2026 at 15:00 UTC" || d.Status != "Booked" {
-		t.Errorf("done page: when %q, status %q", d.When, d.Status)
+	if d.Local != "Tuesday, December 8, 2026 at 3:00 PM GMT (UTC+00:00) Europe/London" ||
+		d.When != "Tuesday, December 8, 2026 at 9:00 AM CST (UTC−06:00) America/Chicago; Tuesday, December 8, 2026 at 15:00 UTC" || d.Status != "Booked" {
+		t.Errorf("done page: your time %q, consultant's time %q, status %q", d.Local, d.When, d.Status)
 	}
 	tok := bkToken(done)
 	for _, want := range []string{"/api/book/reschedule?b=" + id + "&t=" + tok, "/api/book/cancel?b=" + id + "&t=" + tok} {
@@ -1938,13 +1968,14 @@ func TestBookDuplicateChallenges(t *testing.T) {
 }
 
 // TestBookHTMLEscaped: markup in the fields is stored as typed, shown as
-// text on every page (never as markup), and sent as plain text.
+// text on every page and in every email's HTML (never as markup), and
+// sent as typed in the emails' plain text.
 func TestBookHTMLEscaped(t *testing.T) {
 	f := newBkFixture(t)
 	v := bkValues(bkDec(8, 9, 0), "ada@example.com")
 	v.Set("name", `Ada <script>alert(1)</script>`)
 	v.Set("company", `<script>alert(2)</script>`)
-	v.Set("role", `"><script>alert(3)</script>`)
+	v.Set("role", `"><img src=x><script>alert(3)</script>`)
 	v.Set("message", "<script>alert(4)</script>\n<img src=x onerror=alert(5)>")
 	injected := []string{"<script>alert", "<img src=x"}
 
@@ -1999,15 +2030,16 @@ func TestBookHTMLEscaped(t *testing.T) {
 			}
 		}
 	})
-	t.Run("emails are plain text", func(t *testing.T) {
+	t.Run("emails show markup as text", func(t *testing.T) {
+		// Every email is text plus HTML: the text carries the values as
+		// typed, the HTML escaped, whatever they hold.
 		for _, om := range f.outbox(t) {
 			m, err := mail.Decode(om.Payload)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.HTML != "" {
-				t.Errorf("%s: has an HTML body", om.Kind)
-			}
+			bkWantHTML(t, om.Kind, m, nil)
+			emailtest.CheckHTML(t, om.Kind, m.HTML, injected...)
 		}
 		_, notice := bkOne(t, f.outbox(t), "confirmation-notice")
 		for _, s := range []string{"Name: " + v.Get("name"), "Company: " + v.Get("company"), "Role: " + v.Get("role"), v.Get("message")} {
@@ -2015,10 +2047,20 @@ func TestBookHTMLEscaped(t *testing.T) {
 				t.Errorf("notice text lacks %q as typed:\n%s", s, notice.Text)
 			}
 		}
+		bkWantHTML(t, "notice", notice, []string{v.Get("name"), v.Get("company"), v.Get("role"),
+			"<script>alert(4)</script>\n<img src=x onerror=alert(5)>"})
+		_, conf := bkOne(t, f.outbox(t), "confirmation")
+		bkWantHTML(t, "confirmation", conf, []string{"Hello " + v.Get("name") + ","})
 		for to, ms := range f.emails(t) {
 			for _, m := range ms {
-				if _, ok := m.part("text/html"); ok {
-					t.Errorf("email to %s has a text/html part", to)
+				h, ok := m.part("text/html")
+				if !ok {
+					t.Errorf("email to %s has no text/html part", to)
+					continue
+				}
+				emailtest.CheckHTML(t, "sent to "+to, string(h.Body), injected...)
+				if text, _ := m.part("text/plain"); !strings.Contains(string(text.Body), v.Get("name")) {
+					t.Errorf("email to %s: the text lacks the name as typed:\n%s", to, text.Body)
 				}
 			}
 		}
@@ -2388,8 +2430,9 @@ func TestReschedule(t *testing.T) {
 		t.Errorf("Location %q; want the same booking's done page, moved=1", loc)
 	}
 	d := bkDonePage(t, f.get(t, loc).Body)
-	if !strings.Contains(d.Lede, "Your session has moved") || !strings.HasPrefix(d.When, "Thursday, December 10, 2026 at 1:00 PM CST (UTC−06:00)") {
-		t.Errorf("moved page: %+v", d)
+	if !strings.Contains(d.Lede, "Your session has moved") || !strings.HasPrefix(d.When, "Thursday, December 10, 2026 at 1:00 PM CST (UTC−06:00)") ||
+		!strings.HasPrefix(d.Local, "Friday, December 11, 2026 at 4:00 AM JST (UTC+09:00) Asia/Tokyo") {
+		t.Errorf("moved page: %+v; want the time in the zone the move was sent from too", d)
 	}
 	b := f.booking(t, id)
 	if !b.Start.Equal(to) || !b.End.Equal(to.Add(30*time.Minute)) || b.Sequence != 1 || b.CancelledAt != nil || b.Email != "ada@example.com" {
@@ -2404,7 +2447,7 @@ func TestReschedule(t *testing.T) {
 	}
 	ms := f.outbox(t)
 	om, moved := bkOne(t, ms, "reschedule")
-	if om.SentAt == nil || moved.To != "ada@example.com" || moved.Subject != "Your advisory session has moved: Thursday, December 10 at 1:00 PM CST" ||
+	if om.SentAt == nil || moved.To != "ada@example.com" || moved.Subject != "Your advisory session has moved: Friday, December 11 at 4:00 AM JST" ||
 		!strings.Contains(moved.Text, "Your time: Friday, December 11 at 4:00 AM JST (Asia/Tokyo)") {
 		t.Errorf("reschedule email: sent %v to %q subject %q:\n%s", om.SentAt, moved.To, moved.Subject, moved.Text)
 	}

@@ -17,10 +17,10 @@ import (
 
 // cancel cancels booking id now and queues the emails about it (to the
 // prospect with a METHOD:CANCEL invite, to the consultant) in the same
-// transaction. quizText is the attached result, summarised beforehand.
-func (s *server) cancel(ctx context.Context, id, quizText string) (*store.Booking, error) {
+// transaction. quiz is the attached result, summarised beforehand.
+func (s *server) cancel(ctx context.Context, id string, quiz quizNote) (*store.Booking, error) {
 	return s.Store.CancelBooking(ctx, id, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(b, "cancellation", "", quizText)
+		return s.bookingMessages(b, "cancellation", "", quiz)
 	})
 }
 
@@ -29,12 +29,12 @@ func (s *server) cancel(ctx context.Context, id, quizText string) (*store.Bookin
 // the move to the buffer and the day's cap, refuses a session that has
 // started and a booking changed since b was read (its sequence); the
 // per-visitor limits are for new bookings: a move keeps its place.
-func (s *server) move(ctx context.Context, b *store.Booking, slot booking.Slot, visitorTZ, quizText string) (*store.Booking, error) {
+func (s *server) move(ctx context.Context, b *store.Booking, slot booking.Slot, visitorTZ string, quiz quizNote) (*store.Booking, error) {
 	g := s.guard(slot.Start)
 	g.MaxPerAddress, g.MaxPerEmail = 0, 0
 	g.CheckSequence, g.Sequence = true, b.Sequence
 	return s.Store.RescheduleBooking(ctx, b.ID, slot.Start, slot.End, g, func(nb *store.Booking) ([]store.OutboxMessage, error) {
-		return s.bookingMessages(nb, "reschedule", visitorTZ, quizText)
+		return s.bookingMessages(nb, "reschedule", visitorTZ, quiz)
 	})
 }
 

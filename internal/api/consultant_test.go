@@ -34,7 +34,7 @@ func TestConsultantMoveCancel(t *testing.T) {
 	}
 	_, moved := bkOne(t, f.outbox(t), "reschedule")
 	bkWantInvite(t, "the consultant's move", bkICS(t, moved), b, "REQUEST", 1)
-	if want := "Your advisory session has moved: Sunday, December 13 at 3:00 AM CST"; moved.Subject != want {
+	if want := "Your advisory session has moved: Sunday, December 13 at 9:00 AM GMT"; moved.Subject != want { // in the prospect's zone
 		t.Errorf("the move's email: subject %q, want %q", moved.Subject, want)
 	}
 	bkOne(t, f.outbox(t), "reschedule-notice")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/cassidine/site/internal/booking"
@@ -12,12 +13,16 @@ import (
 	"github.com/cassidine/site/internal/theme"
 )
 
-// BookedView is what the booking's own pages show (.Data).
+// BookedView is what the booking's own pages show (.Data): the time in
+// the prospect's zone (the one their browser reported with the form, kept
+// with the booking) and in the consultant's.
 type BookedView struct {
 	Booking   *store.Booking
 	When      string // in the consultant's zone
 	UTC       string
-	Zone      string
+	Zone      string // the consultant's zone
+	Local     string // in the prospect's zone; "" when unknown or the consultant's
+	LocalZone string // the prospect's zone, with Local
 	Token     string
 	CancelURL string
 	MoveURL   string
@@ -80,12 +85,17 @@ func (s *server) linked(w http.ResponseWriter, r *http.Request) (*store.Booking,
 
 func (s *server) bookedView(b *store.Booking, tok string) BookedView {
 	local := b.Start.In(s.rules.Location)
-	return BookedView{
+	v := BookedView{
 		Booking: b, When: local.Format(dayLayout+", 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format(dayLayout + ", 2006 at 15:04 UTC"),
 		Zone: s.rules.Location.String(), Token: tok, Cancelled: b.CancelledAt != nil,
 		CancelURL: linkURL("/api/book/cancel", b.ID, tok), MoveURL: linkURL("/api/book/reschedule", b.ID, tok),
 		Place: s.rules.Place, PlaceHref: placeHref(s.rules.Place),
 	}
+	if loc, ok := booking.LoadZone(b.TimeZone); ok && loc.String() != v.Zone {
+		theirs := b.Start.In(loc)
+		v.Local, v.LocalZone = theirs.Format(dayLayout+", 2006 at ")+slotLabel(theirs), b.TimeZone
+	}
+	return v
 }
 
 func (s *server) bookedPage(w http.ResponseWriter, status int, title string, v BookedView) {
@@ -97,6 +107,15 @@ func (s *server) handleDone(w http.ResponseWriter, r *http.Request) {
 	b, tok, ok := s.linked(w, r)
 	if !ok {
 		return
+	}
+	if tz := r.URL.Query().Get("tz"); tz != "" {
+		// A display hint, not an instruction: it only picks the zone this
+		// page shows the time in, so it needs no signature.
+		if _, ok := booking.LoadZone(tz); ok {
+			cp := *b
+			cp.TimeZone = tz
+			b = &cp
+		}
 	}
 	v := s.bookedView(b, tok)
 	v.Just = "booked"
@@ -148,10 +167,10 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	quizText := s.quizSummary(r.Context(), current.QuizResult)
+	quizNote := s.quizSummary(r.Context(), current.QuizResult)
 	var b *store.Booking
 	err := s.write(r, func(ctx context.Context) (err error) {
-		b, err = s.cancel(ctx, in.B, quizText)
+		b, err = s.cancel(ctx, in.B, quizNote)
 		return err
 	}, func(ctx context.Context) bool {
 		got, err := s.Store.Booking(ctx, in.B)
@@ -265,10 +284,10 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 // transaction, makes a first attempt at sending them, and answers with
 // the booking's page.
 func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking, slot booking.Slot) {
-	quizText := s.quizSummary(r.Context(), b.QuizResult)
+	quizNote := s.quizSummary(r.Context(), b.QuizResult)
 	var moved *store.Booking
 	err := s.write(r, func(ctx context.Context) (err error) {
-		moved, err = s.move(ctx, b, slot, f.Values.TZ, quizText)
+		moved, err = s.move(ctx, b, slot, f.Values.TZ, quizNote)
 		return err
 	}, func(ctx context.Context) bool {
 		got, err := s.Store.Booking(ctx, b.ID)
@@ -302,7 +321,13 @@ func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Fo
 	}
 	s.Log.Info("moved", "id", moved.ID, "start", moved.Start)
 	s.drain(r.Context())
-	http.Redirect(w, r, s.manageURL("/api/book/done", moved)+"&moved=1", http.StatusSeeOther)
+	done := s.manageURL("/api/book/done", moved)
+	if _, ok := booking.LoadZone(f.Values.TZ); ok {
+		// Perhaps moved from another zone than the booking's: the page
+		// shows the time where the prospect is now.
+		done += "&tz=" + url.QueryEscape(f.Values.TZ)
+	}
+	http.Redirect(w, r, done+"&moved=1", http.StatusSeeOther)
 }
 
 func (s *server) moveForm(b *store.Booking, tok string) booking.Form {

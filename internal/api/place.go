@@ -1,11 +1,12 @@
 package api
 
 import (
-	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/mail"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // Where the session takes place (booking.location) and its reminders
@@ -13,20 +14,26 @@ import (
 // show them. Kept here, apart from messages.go, so that the emails' own
 // wording and the place's change independently.
 
-// whereText is the emails' paragraph on where the session takes place:
-// site.toml's booking.location, or, without one, that the consultant
-// sends the details before the session.
-func (s *server) whereText() string {
+// where is what an email says about where the session takes place
+// (site.toml's booking.location): a sentence for the text and the HTML,
+// and the row of the HTML table that links to it; without a location,
+// that the consultant sends the details before the session, and no row.
+func (s *server) where() (string, []theme.EmailRow) {
 	p := s.rules.Place
 	switch p.Kind {
 	case booking.PlaceLink:
-		return fmt.Sprintf("\nThe session is a video call. Join it at the time above:\n  %s\n", p.Text)
+		return "The session is a video call. Join it at the time above: " + p.Text,
+			[]theme.EmailRow{{Label: "Video call", Value: p.Text, URL: p.URL}}
 	case booking.PlacePhone:
-		return fmt.Sprintf("\nThe session is a phone call: please call %s at the time above.\n", p.Text)
+		// No link: html/template would refuse the tel: URL in an email,
+		// and mail apps make a number callable themselves.
+		return "The session is a phone call: please call " + p.Text + " at the time above.",
+			[]theme.EmailRow{{Label: "Phone call", Value: p.Text}}
 	case booking.PlaceAddress:
-		return fmt.Sprintf("\nThe session is in person, at:\n  %s\n", p.Text)
+		return "The session is in person, at " + strings.TrimSuffix(p.Text, ".") + ".",
+			[]theme.EmailRow{{Label: "Where", Value: p.Text}}
 	}
-	return fmt.Sprintf("\nThe session is a video call; the link follows from %s before the session.\n", s.Theme.Site().Title)
+	return "The session is a video call; the link follows from " + s.Theme.Site().Title + " before the session.", nil
 }
 
 // placeInvite sets where the session takes place on an invite (LOCATION,

@@ -6,6 +6,7 @@ package api_test
 
 import (
 	"bytes"
+	"html"
 	"io/fs"
 	"os"
 	"slices"
@@ -68,13 +69,13 @@ func TestPlace(t *testing.T) {
 		{"none", "", "The session is a video call; the link follows from Cassidine Consulting before the session.",
 			"", "", []string{"-PT24H"}, "A video call; the link follows by email before the session.", ""},
 		{"video link", `location = "` + room + `"` + "\nreminders = [\"1h\", \"24h\"]",
-			"The session is a video call. Join it at the time above:\n  " + room + "\n",
+			"The session is a video call. Join it at the time above: " + room + "\n",
 			room, room, []string{"-PT24H", "-PT1H"}, "A video call: join it here at the time above. " + room, room},
 		{"phone", `location = "+1 312 555 0100"` + "\nreminders = []",
 			"The session is a phone call: please call +1 312 555 0100 at the time above.",
 			"+1 312 555 0100", "", nil, "A phone call: please call +1 312 555 0100 at the time above.", "tel:+13125550100"},
 		{"address", `location = "233 S Wacker Dr, Suite 4400, Chicago, IL 60606"`,
-			"The session is in person, at:\n  233 S Wacker Dr, Suite 4400, Chicago, IL 60606\n",
+			"The session is in person, at 233 S Wacker Dr, Suite 4400, Chicago, IL 60606.\n",
 			"233 S Wacker Dr, Suite 4400, Chicago, IL 60606", "", []string{"-PT24H"}, "In person, at 233 S Wacker Dr, Suite 4400, Chicago, IL 60606", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,6 +86,12 @@ func TestPlace(t *testing.T) {
 			_, conf := bkOne(t, f.outbox(t), "confirmation")
 			if !strings.Contains(conf.Text, tc.text) {
 				t.Errorf("confirmation text lacks %q:\n%s", tc.text, conf.Text)
+			}
+			// The HTML part says it too: the sentence, and the place in
+			// its table (a video room linked).
+			sentence := strings.TrimSpace(tc.text)
+			if !strings.Contains(html.UnescapeString(conf.HTML), sentence) || (tc.url != "" && !strings.Contains(conf.HTML, `href="`+tc.url+`"`)) {
+				t.Errorf("confirmation HTML lacks %q (or a link to %q)", sentence, tc.url)
 			}
 			bkWantPlaceInvite(t, "confirmation", conf, tc.location, tc.url, tc.triggers)
 			_, notice := bkOne(t, f.outbox(t), "confirmation-notice")

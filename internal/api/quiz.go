@@ -33,6 +33,11 @@ type quizAnswer struct {
 }
 
 // ResultView is what the result page and fragment show (.Data).
+//
+// Its "email me this result" form asks two things apart: to send the
+// result to an address (ConsentGiven, required: the address is kept with
+// the result for that) and, optionally, to be contacted about it
+// (ContactGiven).
 type ResultView struct {
 	ID           string
 	Result       quiz.Result
@@ -41,8 +46,9 @@ type ResultView struct {
 	Emailed      bool
 	EmailValue   string
 	EmailError   string
-	ConsentGiven bool
+	ConsentGiven bool // send the result to EmailValue
 	ConsentError string
+	ContactGiven bool // and contact me about it
 }
 
 // quizResponse is the JSON answer to a scored quiz.
@@ -235,18 +241,22 @@ func (s *server) storeFailed(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
-// emailForm is the "email me this result" form.
+// emailForm is the "email me this result" form: consent is the box that
+// asks for the result to be sent (required), contact the one that agrees
+// to be contacted about it (optional).
 type emailForm struct {
 	ID      string  `schema:"id"`
 	Email   string  `schema:"email"`
 	Consent string  `schema:"consent"`
+	Contact string  `schema:"contact"`
 	Website *string `schema:"website"`
 }
 
 func (f *emailForm) honeypot() *string { return f.Website }
 
-// handleQuizEmail attaches an address, given with consent, to a result
-// and emails the result to it: decode, validate, commit.
+// handleQuizEmail attaches an address, given with consent, to a result,
+// emails the result to it and alerts the consultant: decode, validate,
+// commit.
 func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 	var f emailForm
 	if !s.decodeHuman(w, r, &f) {
@@ -258,11 +268,14 @@ func (s *server) handleQuizEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := s.resultView(rec.ID, res)
-	view.EmailValue, view.ConsentGiven = f.Email, f.Consent == "yes"
+	view.EmailValue, view.ConsentGiven, view.ContactGiven = f.Email, f.Consent == "yes", f.Contact == "yes"
 	if !s.validateQuizEmail(w, r, &view) {
 		return
 	}
-	s.commitQuizEmail(w, r, view)
+	// An agreement given earlier for this address stands (the store keeps
+	// it), so the alert says so even when this request did not tick it.
+	agreed := view.ContactGiven || rec.ContactConsentAt != nil && strings.EqualFold(rec.Email, view.EmailValue)
+	s.commitQuizEmail(w, r, view, agreed)
 }
 
 // validateQuizEmail checks the address and the consent. It answers with
@@ -274,7 +287,7 @@ func (s *server) validateQuizEmail(w http.ResponseWriter, r *http.Request, view 
 		fields["email"] = view.EmailError
 	}
 	if !view.ConsentGiven {
-		view.ConsentError = "Tick the box so we may store your email with this result."
+		view.ConsentError = "Tick the box to have the result sent to this address."
 		fields["consent"] = view.ConsentError
 	}
 	if len(fields) == 0 {
@@ -288,9 +301,11 @@ func (s *server) validateQuizEmail(w http.ResponseWriter, r *http.Request, view 
 	return false
 }
 
-// commitQuizEmail stores the address with the result, queues the email of
-// the result and makes a first attempt at sending it, and answers.
-func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view ResultView) {
+// commitQuizEmail stores the address and the consents with the result,
+// queues the email of the result and the consultant's alert and makes a
+// first attempt at sending them, and answers. agreed says whether the
+// prospect has agreed to be contacted (now or before).
+func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view ResultView, agreed bool) {
 	// Per address, and at most once a day per result and email: the form
 	// must not become a way to mail anyone, over and over.
 	ok, err := s.allow(r, "quiz-email-ip:"+s.clientKey(r), time.Hour, quizEmailPerAddressPerHour)
@@ -299,7 +314,9 @@ func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view Re
 		return
 	}
 	if err == nil {
-		err = s.write(r, func(ctx context.Context) error { return s.Store.SetQuizEmail(ctx, view.ID, view.EmailValue, s.Now()) }, nil)
+		err = s.write(r, func(ctx context.Context) error {
+			return s.Store.SetQuizEmail(ctx, view.ID, view.EmailValue, s.Now(), view.ContactGiven)
+		}, nil)
 	}
 	if store.ErrorCode(err) == store.ECONFLICT {
 		// A shared link: the result's owner already gave an address.
@@ -316,17 +333,24 @@ func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view Re
 		s.resultPage(w, http.StatusServiceUnavailable, view)
 		return
 	}
-	s.Log.Info("quiz email saved", "id", view.ID)
+	s.Log.Info("quiz email saved", "id", view.ID, "contact", agreed)
 	// A result goes to one address at most once a day, however often the
 	// form is sent.
+	queued := false
 	if ok, err := s.allow(r, "quiz-email:"+view.ID+":"+s.signer.pseudonym(strings.ToLower(view.EmailValue)), 24*time.Hour, sendsPerDay); err != nil || !ok {
 		if err != nil {
 			s.Log.Error("quiz email limit", "id", view.ID, "err", err)
 		}
-	} else if err := s.queueResultEmail(r.Context(), view.ID, view.EmailValue, view.Result); err != nil {
+	} else if err := s.queueResultEmail(r.Context(), view.ID, view.EmailValue, view.Result, agreed); err != nil {
 		// The address and consent are saved; the consultant can resend.
 		s.Log.Error("queue quiz email", "id", view.ID, "err", err)
 	} else {
+		queued = true
+	}
+	if s.leadAlert(r, view, agreed) {
+		queued = true
+	}
+	if queued {
 		s.drain(r.Context())
 	}
 	if wantsJSON(r) {
@@ -348,25 +372,55 @@ func (s *server) quizEmailRefused(w http.ResponseWriter, r *http.Request, view R
 }
 
 // queueResultEmail puts "your readiness result" in the outbox for email.
-func (s *server) queueResultEmail(ctx context.Context, id, to string, res quiz.Result) error {
+// agreed says whether the prospect agreed to be contacted about it, which
+// the email repeats, with how to change their mind.
+func (s *server) queueResultEmail(ctx context.Context, id, to string, res quiz.Result, agreed bool) error {
+	site := s.Theme.Site()
+	resultURL, bookURL := s.absURL(resultPath(id)), s.absURL("/api/book?result="+id)
+	weakest := weakestNames(res)
+	consent := "You asked only for this result: we will not contact you about it."
+	if agreed {
+		consent = "You agreed that we may contact you about this result; reply to this email if you would rather we did not."
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Your operational readiness result: %s (%d%% overall gap score).\n\n", res.Band.Headline, res.Score)
 	for _, d := range res.Dimensions {
 		fmt.Fprintf(&b, "  %-32s %3d%%\n", d.Name, d.Score)
 	}
-	fmt.Fprintf(&b, "\nWhere to start: ")
-	for i, d := range res.Weakest {
-		if i > 0 {
-			b.WriteString(" and ")
-		}
-		b.WriteString(d.Name)
+	fmt.Fprintf(&b, "\nWhere to start: %s.\n\nThe full result, with advice for each area: %s\n", weakest, resultURL)
+	fmt.Fprintf(&b, "Talk it through in a complimentary advisory session: %s\n\n%s\n\n%s\n", bookURL, consent, site.Title)
+
+	rows := make([]theme.EmailRow, len(res.Dimensions))
+	for i, d := range res.Dimensions {
+		rows[i] = theme.EmailRow{Label: d.Name, Value: fmt.Sprintf("%d%%", d.Score)}
 	}
-	fmt.Fprintf(&b, ".\n\nThe full result, with advice for each area: %s\n", s.absURL(resultPath(id)))
-	fmt.Fprintf(&b, "Talk it through in a complimentary advisory session: %s\n\n%s\n", s.absURL("/api/book?result="+id), s.Theme.Site().Title)
 	m := mail.Message{From: s.mailFrom(), To: to, ReplyTo: s.notifyEmail(), Subject: "Your readiness result: " + res.Band.Headline, Text: b.String()}
+	m.HTML = s.emailHTML(theme.Email{
+		Title:     "Your readiness result: " + res.Band.Headline,
+		Preheader: fmt.Sprintf("%d%% overall gap score. Where to start: %s.", res.Score, weakest),
+		Paragraphs: []string{
+			fmt.Sprintf("Your operational readiness result: %s, with a %d%% overall gap score (0%% means the organization is built to deliver its strategy).", res.Band.Headline, res.Score),
+			"Where to start: " + weakest + ".",
+		},
+		Rows: rows,
+		Buttons: []theme.EmailLink{
+			{Label: "See the full result, with advice for each area", URL: resultURL},
+			{Label: "Book a complimentary advisory session", URL: bookURL},
+		},
+		Footer: consent,
+	})
 	data, err := m.Encode()
 	if err != nil {
 		return err
 	}
 	return s.Store.QueueMessages(ctx, []store.OutboxMessage{{CreatedAt: s.Now(), Kind: "quiz-result", To: to, Payload: data, NextAttempt: s.Now()}})
+}
+
+// weakestNames lists a result's weakest areas: "Process and Technology".
+func weakestNames(res quiz.Result) string {
+	names := make([]string, len(res.Weakest))
+	for i, d := range res.Weakest {
+		names[i] = d.Name
+	}
+	return strings.Join(names, " and ")
 }

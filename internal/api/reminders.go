@@ -1,14 +1,17 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/mail"
 	"github.com/cassidine/site/internal/store"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // The hourly job. Netlify runs it at about the top of each hour (cmd/tasks).
@@ -148,21 +151,32 @@ func joined(err error) []error {
 }
 
 // reminderMessage is the reminder email of b, a day (or whatever
-// booking.reminders says) before its session: when and where, and the
-// links to move or cancel it. It has no invite: the calendar has the
-// event, with its own alerts.
+// booking.reminders says) before its session: when, in the prospect's
+// zone and the consultant's, and where, with the links to move or cancel
+// it; plain text with an HTML alternative in the site's look. It has no
+// invite: the calendar has the event, with its own alerts.
 func (s *server) reminderMessage(b *store.Booking) (store.OutboxMessage, error) {
 	site := s.Theme.Site()
-	local := b.Start.In(s.rules.Location)
-	when := local.Format(dayLayout + " at 3:04 PM MST")
+	times := s.timesOf(b, b.TimeZone)
+	when := cmp.Or(times.Prospect, times.Consultant)
+	hello := "Hello " + b.Name + ","
+	intro := "A reminder of your complimentary advisory session with " + site.Title + ":"
+	where, whereRows := s.where()
+	move, cancel := s.absURL(s.manageURL("/api/book/reschedule", b)), s.absURL(s.manageURL("/api/book/cancel", b))
 	var body strings.Builder
-	fmt.Fprintf(&body, "Hello %s,\n\nA reminder of your complimentary advisory session with %s:\n\n", b.Name, site.Title)
-	fmt.Fprintf(&body, "  %s (%s)\n  UTC: %s\n", when, s.rules.Location, b.Start.UTC().Format(dayLayout+" at 15:04"))
-	body.WriteString(s.whereText())
-	fmt.Fprintf(&body, "\nNeed another time? %s\nCannot make it? %s\n",
-		s.absURL(s.manageURL("/api/book/reschedule", b)), s.absURL(s.manageURL("/api/book/cancel", b)))
-	fmt.Fprintf(&body, "\n%s\n%s\n", site.Title, s.absURL("/"))
-	m := mail.Message{From: s.mailFrom(), To: b.Email, ReplyTo: s.notifyEmail(), Subject: "Reminder: your advisory session on " + when, Text: body.String()}
+	fmt.Fprintf(&body, "%s\n\n%s\n\n", hello, intro)
+	textRows(&body, "  ", times.forProspect())
+	fmt.Fprintf(&body, "\n%s\n\nNeed another time? %s\nCannot make it? %s\n\n%s\n%s\n", where, move, cancel, site.Title, s.absURL("/"))
+	email := theme.Email{Title: "Your advisory session is coming up", Preheader: when, Paragraphs: []string{hello, intro},
+		Rows:    append(times.forProspect(), whereRows...),
+		Buttons: []theme.EmailLink{{Label: "Move to another time", URL: move}, {Label: "Cancel the session", URL: cancel}},
+		After:   []string{where},
+		Footer:  "You booked a complimentary advisory session at " + s.absURL("/") + "."}
+	if p := s.rules.Place; p.Kind == booking.PlaceLink {
+		email.Buttons = append([]theme.EmailLink{{Label: "Join the video call", URL: p.URL}}, email.Buttons...)
+	}
+	m := mail.Message{From: s.mailFrom(), To: b.Email, ReplyTo: s.notifyEmail(), Subject: "Reminder: your advisory session on " + when,
+		Text: body.String(), HTML: s.emailHTML(email)}
 	data, err := m.Encode()
 	if err != nil {
 		return store.OutboxMessage{}, err

@@ -68,7 +68,8 @@ func bkSubjects(ms []bkMail) []string {
 func TestReminders(t *testing.T) {
 	f := newReminderFixture(t)
 	id, _ := f.book(t, bkValues(bkDec(8, 9, 0), "ada@example.com"))
-	const day = "Reminder: your advisory session on Tuesday, December 8 at 9:00 AM CST"
+	// In the prospect's zone, which the booking form sent (Europe/London).
+	const day = "Reminder: your advisory session on Tuesday, December 8 at 3:00 PM GMT"
 
 	// Not yet due: the day's reminder is at 09:00 on Monday, more than
 	// half an hour after these runs.
@@ -81,7 +82,7 @@ func TestReminders(t *testing.T) {
 	f.hourly(t, bkDec(7, 8, 45))
 	got := f.reminders(t)
 	if len(got) != 1 || got[0].Subject != day || got[0].to() != "ada@example.com" {
-		t.Fatalf("the day's reminder: got %q to %v, want %q to ada@example.com", bkSubjects(got), got, day)
+		t.Fatalf("the day's reminder: got %q, want %q to ada@example.com", bkSubjects(got), day)
 	}
 	text := ""
 	if p, ok := got[0].part("text/plain"); ok {
@@ -89,9 +90,10 @@ func TestReminders(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Hello Ada Lovelace,",
-		"Tuesday, December 8 at 9:00 AM CST (America/Chicago)",
+		"Your time: Tuesday, December 8 at 3:00 PM GMT (Europe/London)",
+		"Consultant's time: Tuesday, December 8 at 9:00 AM CST (America/Chicago)",
 		"UTC: Tuesday, December 8 at 15:00",
-		"The session is a video call. Join it at the time above:\r\n  " + bkRoom,
+		"The session is a video call. Join it at the time above: " + bkRoom,
 		bkBaseURL + "/api/book/reschedule?b=" + id + "&t=",
 		bkBaseURL + "/api/book/cancel?b=" + id + "&t=",
 	} {
@@ -101,6 +103,9 @@ func TestReminders(t *testing.T) {
 	}
 	if _, ok := got[0].part("text/calendar"); ok {
 		t.Error("the reminder carries an invite; the calendar has the event already")
+	}
+	if h, ok := got[0].part("text/html"); !ok || !strings.Contains(string(h.Body), `href="`+bkRoom+`"`) || !strings.Contains(string(h.Body), "Join the video call") {
+		t.Errorf("the reminder's HTML part: %v; want one in the site's look with a button to join the call", ok)
 	}
 	// Its links work: the move page opens.
 	_, rem := bkOne(t, f.outbox(t), "reminder")
@@ -199,9 +204,9 @@ func TestRemindersMoved(t *testing.T) {
 	f.hourly(t, bkDec(9, 9, 0))
 	f.hourly(t, bkDec(10, 8, 0))
 	want := []string{
-		"Reminder: your advisory session on Thursday, December 10 at 9:00 AM CST",
-		"Reminder: your advisory session on Thursday, December 10 at 9:00 AM CST",
-		"Reminder: your advisory session on Tuesday, December 8 at 9:00 AM CST",
+		"Reminder: your advisory session on Thursday, December 10 at 3:00 PM GMT",
+		"Reminder: your advisory session on Thursday, December 10 at 3:00 PM GMT",
+		"Reminder: your advisory session on Tuesday, December 8 at 3:00 PM GMT",
 	}
 	if got := bkSubjects(f.reminders(t)); !slices.Equal(got, want) {
 		t.Errorf("reminders: got %q, want %q", got, want)

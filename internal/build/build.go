@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -16,14 +15,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/tdewolff/minify/v2"
 
 	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/booking"
 	"github.com/cassidine/site/internal/content"
+	"github.com/cassidine/site/internal/images"
 	"github.com/cassidine/site/internal/markdown"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/shortcode"
 	"github.com/cassidine/site/internal/theme"
 )
 
@@ -33,12 +35,17 @@ type Options struct {
 
 	Out     string    // output folder, replaced whole on success
 	Drafts  bool      // include drafts
-	Future  bool      // include articles dated after Now
+	Future  bool      // include pages whose publishDate (or date) is after Now
+	Expired bool      // include pages whose expiryDate has passed
 	BaseURL string    // overrides site.toml's baseURL when set
 	Now     time.Time // the build's clock; default time.Now()
 	Dev     bool      // site serve: draft badges and the live-reload hook
-	Strict  bool      // site check: also report missing descriptions and alt text
+	Strict  bool      // site check: also report missing descriptions and alt text, and fail on warnings
 	Workers int       // parallel workers; default GOMAXPROCS
+	// Cache is the folder where resized images are kept between builds,
+	// in its images/ (site build's -cache); "" makes them again on every
+	// build.
+	Cache string
 }
 
 // Result describes a finished build.
@@ -46,9 +53,13 @@ type Result struct {
 	Pages    int // HTML pages written
 	Assets   int // files copied or fingerprinted from static/
 	Files    int // every file written
+	Images   images.Stats
 	Elapsed  time.Duration
 	Site     *Site
 	External []ExternalLink // http(s) links written in the content
+	// Warnings are things accepted but worth a look, each an *content.Error
+	// printed as "file:line: warning: message". site check fails on them.
+	Warnings []error
 }
 
 // ExternalLink is a link to another site, for site check -external.
@@ -60,7 +71,11 @@ type ExternalLink struct {
 
 // Summary is the one line printed after a build.
 func (r *Result) Summary(out string) string {
-	return fmt.Sprintf("built %d pages, %d assets in %d ms → %s", r.Pages, r.Assets, r.Elapsed.Milliseconds(), out)
+	resized := ""
+	if n := r.Images.Resized + r.Images.CacheHits; n > 0 {
+		resized = fmt.Sprintf(", %d resized images (%d from the cache)", n, r.Images.CacheHits)
+	}
+	return fmt.Sprintf("built %d pages, %d assets%s in %d ms → %s", r.Pages, r.Assets, resized, r.Elapsed.Milliseconds(), out)
 }
 
 // Build renders the whole site into o.Out. It builds into a fresh sibling
@@ -172,31 +187,47 @@ type builder struct {
 	o         Options
 	site      *Site
 	min       *minify.M
+	resizer   *images.Resizer
 	layouts   *theme.Layouts
 	layoutErr error
-	assets    *assets.Set
-	assetErr  error
-	sources   map[string]source       // content file (relative path) → parsed page
-	docs      map[*Page]*markdown.Doc // the rendered markdown of each page in sources
-	pages     []*Page                 // every content page that is published, in file order
-	section   *Page                   // content/articles/_index.md, if any
-	skipped   map[string]string       // URL → why it is left out ("a draft", ...)
-	broken    map[string]*Page        // URL → page whose own errors were reported
-	scheduled []time.Time             // dates of articles left out as future-dated
-	quiz      *quiz.Quiz              // content/quiz.toml, if the site has one
-	quizErr   error
-	quizVer   string
+	// shortcodes are layouts/shortcodes, for the markdown renderer.
+	shortcodes   *shortcode.Templates
+	shortcodeErr error
+	refs         refIndex // content files by path and name, for ref and relref
+	params       paramUse // which .Params keys the layouts read
+	assets       *assets.Set
+	assetErr     error
+	tree         *content.Tree           // what the content folder holds
+	sources      map[string]source       // content file (relative path) → parsed page
+	files        map[string]*contentFile // site path → content file published as it is
+	fileList     []*contentFile          // every such file, in the content folder's order
+	docs         map[*Page]*markdown.Doc // the rendered markdown of each page in sources
+	pages        []*Page                 // every content page that is published, in file order
+	sections     []*section              // list pages of folders, by URL
+	skipped      map[string]string       // URL → why it is left out ("a draft", ...)
+	broken       map[string]*Page        // URL → page whose own errors were reported
+	scheduled    []time.Time             // when a rebuild changes the site: pages to publish or expire
+	warnings     []error
+	quiz         *quiz.Quiz // content/quiz.toml, if the site has one
+	quizErr      error
+	quizVer      string
 }
 
 // source is one content file as last read.
 type source struct {
-	page *Page         // nil when unreadable
-	doc  *markdown.Doc // nil when not rendered (left out, or with errors)
-	err  error
+	page     *Page         // nil when unreadable
+	doc      *markdown.Doc // nil when not rendered (left out, or with errors)
+	err      error
+	variants []variant // resized copies of the page's images
+	imageErr error     // images that cannot be read: the page is checked, the build fails
 }
 
 func newBuilder(o Options) *builder {
-	return &builder{o: o, min: assets.NewMinifier()}
+	dir := o.Cache
+	if dir != "" {
+		dir = filepath.Join(dir, "images")
+	}
+	return &builder{o: o, min: assets.NewMinifier(), resizer: images.NewResizer(dir)}
 }
 
 // generate loads, validates and renders the site into w.
@@ -217,9 +248,14 @@ func (b *builder) load(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(b.loadAssets)
 	wg.Go(b.loadLayouts)
+	b.loadShortcodes() // the markdown needs them
 	err := b.loadPages(ctx)
 	wg.Wait()
 	if err != nil {
+		return err
+	}
+	b.placeFiles()
+	if err := b.finishPages(ctx, nil); err != nil {
 		return err
 	}
 	return b.validate()
@@ -246,6 +282,15 @@ func (b *builder) loadAssets() {
 
 func (b *builder) loadLayouts() {
 	b.layouts, b.layoutErr = theme.LoadLayouts(b.o.Layouts, b.o.LayoutsDir, b.site)
+	// The email layout is the function's, not a page's; a mistake in it
+	// fails the build here rather than the function once deployed.
+	if err := theme.CheckEmailLayout(b.o.Layouts, b.o.LayoutsDir); err != nil {
+		var errs content.ErrorList
+		errs.Add(b.layoutErr)
+		errs.Add(err)
+		b.layoutErr = errs.Err()
+	}
+	b.params = readParamUse(b.o.Layouts)
 }
 
 // validate sorts the published pages and runs every check, collecting
@@ -260,10 +305,11 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	errs.Add(b.classify())
 	errs.Add(b.assetErr)
 	errs.Add(b.layoutErr)
+	errs.Add(b.shortcodeErr)
 	if b.assets != nil {
 		b.site.AssetURLs = b.assets.URLs()
 	}
-	b.organize()
+	errs.Add(b.organize())
 	errs.Add(b.checkURLs())
 	if b.layoutErr == nil {
 		errs.Add(b.checkLayouts())
@@ -272,7 +318,9 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	if b.assetErr == nil {
 		targets = b.targets()
 		errs.Add(b.checkLinks(targets, only))
+		errs.Add(b.checkOutputs())
 	}
+	b.warnings = b.collectWarnings()
 	if b.o.Strict {
 		errs.Add(b.checkStrict())
 	}
@@ -286,24 +334,27 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 	return errs.Err()
 }
 
-// loadPages parses every content file and renders its markdown, in parallel.
-func (b *builder) loadPages(ctx context.Context) error {
-	files, err := content.Files(b.o.Content)
-	if err != nil {
-		return fmt.Errorf("%s: %w", b.o.ContentDir, err)
+// finishPages sizes and resizes the images of the rendered pages (those
+// in only, or all when nil), in parallel: they may show another page's
+// bundle files, so every page's URL must be known first.
+func (b *builder) finishPages(ctx context.Context, only map[string]bool) error {
+	var rels []string
+	for rel, src := range b.sources {
+		if src.doc != nil && (only == nil || only[rel]) {
+			rels = append(rels, rel)
+		}
 	}
-	srcs := make([]source, len(files))
+	done := make([]source, len(rels))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range b.o.Workers {
 		wg.Go(func() {
-			md := markdown.New()
 			for i := range work {
-				srcs[i] = b.loadPage(md, files[i])
+				done[i] = b.finishPage(b.sources[rels[i]])
 			}
 		})
 	}
-	for i := range files {
+	for i := range rels {
 		if ctx.Err() != nil {
 			break
 		}
@@ -314,25 +365,28 @@ func (b *builder) loadPages(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b.sources = make(map[string]source, len(files))
-	for i, f := range files {
-		b.sources[f] = srcs[i]
+	for i, rel := range rels {
+		b.sources[rel] = done[i]
 	}
 	return nil
 }
 
-// classify sorts the content files into published pages, the articles
-// section, pages left out and pages with problems, in file order.
+// classify sorts the content files into published pages, section pages,
+// pages left out and pages with problems, in file order.
 func (b *builder) classify() error {
-	b.pages, b.section = nil, nil
+	b.pages = nil
 	b.skipped, b.broken, b.scheduled = map[string]string{}, map[string]*Page{}, nil
 	b.docs = make(map[*Page]*markdown.Doc, len(b.sources))
 	files := slices.Sorted(maps.Keys(b.sources))
 	var all content.ErrorList
+	for _, e := range b.tree.Problems {
+		all.Add(e)
+	}
 	for _, f := range files {
 		src := b.sources[f]
 		p := src.page
 		all.Add(src.err)
+		all.Add(src.imageErr)
 		if src.doc != nil {
 			b.docs[p] = src.doc
 		}
@@ -341,91 +395,127 @@ func (b *builder) classify() error {
 		case src.err != nil:
 			b.broken[p.URL] = p // reported; links to it are not errors too
 		case b.leftOut(p) != "":
-			b.skipped[p.URL] = b.leftOut(p)
-			if !p.Draft {
-				b.scheduled = append(b.scheduled, p.Date)
+			why := b.leftOut(p)
+			b.skipped[p.URL] = why
+			if p.Scheduled && !p.Draft {
+				b.scheduled = append(b.scheduled, p.PublishDate)
 			}
-		case p.Kind == content.KindSection:
-			b.section = p
+			for _, f := range b.filesOf(p) {
+				b.skipped[f] = fmt.Sprintf("a file of %s, which is %s", p.URL, why)
+			}
 		default:
 			b.pages = append(b.pages, p)
+			if !p.ExpiryDate.IsZero() && !b.o.Expired {
+				b.scheduled = append(b.scheduled, p.ExpiryDate) // a rebuild then takes it down
+			}
 		}
 	}
 	return all.Err()
 }
 
-func (b *builder) loadPage(md *markdown.Renderer, rel string) source {
-	file := path.Join(b.o.ContentDir, rel)
-	src, err := fs.ReadFile(b.o.Content, rel)
-	if err != nil {
-		return source{err: content.Errorf(file, 0, "%w", err)}
-	}
-	cp, err := content.Parse(file, rel, src, b.site.Location)
-	p := &Page{Page: cp, Permalink: b.site.AbsURL(cp.URL), Scheduled: cp.IsFuture(b.o.Now)}
-	if err != nil || b.leftOut(p) != "" {
-		return source{page: p, err: err} // not rendered: kept only to check and explain links to it
-	}
-	doc, err := md.Render(cp.Body)
-	if err != nil {
-		return source{err: content.Errorf(file, cp.BodyLine, "markdown: %v", err)}
-	}
-	p.Content = htmlOf(doc.HTML)
-	for _, h := range doc.TOC() {
-		p.TOC = append(p.TOC, theme.Heading(h))
-	}
-	p.ReadingTime = doc.ReadingTime()
-	p.WordCount = doc.Words
-	return source{page: p, doc: doc}
-}
-
 // leftOut says why a page is not published in this build, or "".
 func (b *builder) leftOut(p *Page) string {
+	return leftOut(p, b.o.Drafts, b.o.Future, b.o.Expired, b.o.Now)
+}
+
+// publishedLater says why a production build (no -drafts, -future or
+// -expired) leaves a page out, or "": what site check asks of links.
+func (b *builder) publishedLater(p *Page) string { return leftOut(p, false, false, false, b.o.Now) }
+
+func leftOut(p *Page, drafts, future, expired bool, now time.Time) string {
+	dated := p.Kind != content.KindHome && p.Kind != content.KindSection
 	switch {
-	case p.Draft && !b.o.Drafts:
+	case p.Draft && !drafts:
 		return "a draft (build with -drafts to include it)"
-	case p.Kind == content.KindArticle && p.Scheduled && !b.o.Future:
-		return fmt.Sprintf("scheduled for %s (build with -future to include it)", p.Date.Format(time.RFC3339))
+	case dated && p.Scheduled && !future:
+		return fmt.Sprintf("scheduled for %s (build with -future to include it)", p.PublishDate.Format(time.RFC3339))
+	case dated && p.IsExpired(now) && !expired:
+		return fmt.Sprintf("expired on %s (build with -expired to include it)", p.ExpiryDate.Format(time.RFC3339))
 	}
 	return ""
 }
 
-// organize sorts articles newest first and gathers tags.
-func (b *builder) organize() {
+// organize sorts articles (weighted first, then newest first), gathers
+// tags and categories, and makes the section lists.
+func (b *builder) organize() error {
 	s := b.site
-	s.Articles, s.Pages, s.Tags = nil, nil, nil
-	tags := map[string]*Tag{}
+	s.Articles, s.Pages = nil, nil
 	for _, p := range b.pages {
 		switch p.Kind {
 		case content.KindArticle:
 			s.Articles = append(s.Articles, p)
+		case content.KindSection:
 		default:
 			s.Pages = append(s.Pages, p)
 		}
 	}
-	slices.SortStableFunc(s.Articles, func(a, b *Page) int {
-		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.URL, b.URL))
-	})
+	slices.SortStableFunc(s.Articles, byWeightThenDate)
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
-	for _, p := range s.Articles {
-		for _, name := range p.Tags {
-			slug := content.Slugify(name)
-			t := tags[slug]
+	var errs content.ErrorList
+	var err error
+	s.Tags, err = taxonomy(theme.Tags, s.Articles, func(p *Page) []string { return p.Tags })
+	errs.Add(err)
+	s.Categories, err = taxonomy(theme.Categories, s.Articles, func(p *Page) []string { return p.Categories })
+	errs.Add(err)
+	b.organizeSections()
+	s.Titles = make(map[string]string, len(b.pages)+2)
+	for _, p := range b.pages {
+		s.Titles[p.URL] = p.Title
+	}
+	theme.AddGeneratedTitles(s.Titles, s)
+	return errs.Err()
+}
+
+// byWeightThenDate is Hugo's default order of pages: those with a weight
+// first, lightest first; then newest first; then by URL.
+func byWeightThenDate(a, b *Page) int {
+	switch {
+	case a.Weight != 0 && b.Weight == 0:
+		return -1
+	case a.Weight == 0 && b.Weight != 0:
+		return 1
+	}
+	return cmp.Or(cmp.Compare(a.Weight, b.Weight), b.Date.Compare(a.Date), strings.Compare(a.URL, b.URL))
+}
+
+// taxonomy gathers the terms of one taxonomy from articles (already in
+// order), by URL. Names that differ only in case, spaces or dashes are one
+// term, as in Hugo; two names that differ otherwise but share a URL
+// ("C" and "C#") are an error rather than one page for both.
+func taxonomy(name string, articles []*Page, terms func(*Page) []string) ([]*Tag, error) {
+	var errs content.ErrorList
+	bySlug := map[string]*Tag{}
+	var out []*Tag
+	for _, p := range articles {
+		for _, term := range terms(p) {
+			slug := content.URLize(term)
+			t := bySlug[slug]
 			if t == nil {
-				t = &Tag{Name: name, Slug: slug, URL: theme.TagURL(name)}
-				tags[slug] = t
-				s.Tags = append(s.Tags, t)
+				t = &Tag{Name: term, Slug: slug, URL: theme.TermURL(name, term), Taxonomy: name}
+				bySlug[slug] = t
+				out = append(out, t)
+			} else if termKey(t.Name) != termKey(term) {
+				errs.Add(content.Errorf(p.File, p.KeyLine(name), "%s: %q and %q (%s) would share the page %s: rename one", name, term, t.Name, t.Articles[0].File, t.URL))
+				continue
 			}
 			if len(t.Articles) == 0 || t.Articles[len(t.Articles)-1] != p {
 				t.Articles = append(t.Articles, p)
 			}
 		}
 	}
-	slices.SortFunc(s.Tags, func(a, b *Tag) int { return strings.Compare(a.Slug, b.Slug) })
-	s.Titles = make(map[string]string, len(b.pages)+2)
-	for _, p := range b.pages {
-		s.Titles[p.URL] = p.Title
-	}
-	theme.AddGeneratedTitles(s.Titles, s)
+	slices.SortFunc(out, func(a, b *Tag) int { return strings.Compare(a.Slug, b.Slug) })
+	return out, errs.Err()
+}
+
+// termKey is what tells two term names apart: their letters, digits and
+// symbols, ignoring case, spaces and dashes.
+func termKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, name)
 }
 
 // checkURLs reports two sources claiming one URL, including aliases.
@@ -439,11 +529,14 @@ func (b *builder) checkURLs() error {
 		}
 		owner[u] = p
 	}
-	for _, p := range b.pages {
-		claim(p.URL, p, p.KeyLine("slug"), "page")
+	urlLine := func(p *Page) int {
+		if p.Has("url") {
+			return p.KeyLine("url")
+		}
+		return p.KeyLine("slug")
 	}
-	if b.section != nil {
-		claim(b.section.URL, b.section, 1, "section")
+	for _, p := range b.pages {
+		claim(p.URL, p, urlLine(p), "page")
 	}
 	for _, p := range b.pages {
 		for _, a := range p.Aliases {
@@ -451,8 +544,14 @@ func (b *builder) checkURLs() error {
 		}
 	}
 	for _, p := range b.pages {
-		if p.Kind == content.KindPage && (strings.HasPrefix(p.URL, "/tags/") || p.URL == "/articles/" || p.URL == "/assets/") {
-			errs.Add(content.Errorf(p.File, p.KeyLine("slug"), "URL %s is reserved for generated pages", p.URL))
+		if p.Kind == content.KindSection {
+			continue
+		}
+		for _, r := range []string{"/tags/", "/categories/", "/" + content.ArticlesDir + "/", "/assets/"} {
+			if p.URL == r || (r != "/"+content.ArticlesDir+"/" && strings.HasPrefix(p.URL, r)) {
+				errs.Add(content.Errorf(p.File, urlLine(p), "URL %s is reserved for generated pages", p.URL))
+				break
+			}
 		}
 	}
 	return errs.Err()
@@ -471,28 +570,47 @@ func (b *builder) layoutFor(p *Page) string {
 	case content.KindSection, content.KindList:
 		return "list"
 	case content.KindTag:
-		if b.layouts.Has("tag") {
-			return "tag"
-		}
-		return "list"
+		return b.firstLayout("tag", "list")
+	case content.KindCategory:
+		return b.firstLayout("category", "tag", "list")
 	case content.KindTags:
 		return "tags"
+	case content.KindCategories:
+		return b.firstLayout("categories", "tags")
 	case content.KindNotFound:
 		return "404"
 	}
 	return "page"
 }
 
-// checkLayouts reports pages whose layout does not exist.
+// firstLayout returns the first of names that exists, else the last.
+func (b *builder) firstLayout(names ...string) string {
+	for _, n := range names {
+		if b.layouts.Has(n) {
+			return n
+		}
+	}
+	return names[len(names)-1]
+}
+
+// listLayouts are the layouts of generated list pages: they show .List,
+// which a content page does not have.
+var listLayouts = []string{"list", "tag", "tags", "category", "categories"}
+
+// checkLayouts reports pages whose layout does not exist, or is one that
+// only generated list pages can use.
 func (b *builder) checkLayouts() error {
 	var errs content.ErrorList
 	for _, p := range b.pages {
 		name := b.layoutFor(p)
-		if !b.layouts.Has(name) {
-			line := 0
-			if p.Layout != "" {
-				line = p.KeyLine("layout")
-			}
+		line := 0
+		if p.Layout != "" {
+			line = p.KeyLine("layout")
+		}
+		switch {
+		case p.Layout != "" && p.Kind != content.KindSection && slices.Contains(listLayouts, p.Layout):
+			errs.Add(content.Errorf(p.File, line, "layout %q is for the generated list pages (it shows .List, which a page does not have): remove layout to use %s.html, or name a layout made for pages", p.Layout, b.layoutFor(&Page{Page: &content.Page{Kind: p.Kind}})))
+		case !b.layouts.Has(name):
 			errs.Add(content.Errorf(p.File, line, "unknown layout %q: no %s/%s.html (layouts: %s)", name, b.o.LayoutsDir, name, b.layouts.Names()))
 		}
 	}
@@ -521,7 +639,9 @@ func outputPath(u string) string {
 	return u
 }
 
-// execute renders a page through its layout, minified.
+// execute renders a page through its layout, minified. A content page
+// whose front matter names a layout that cannot render it gets the error
+// at its layout line.
 func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List, extra any) ([]byte, error) {
 	name := b.layoutFor(p)
 	if !b.layouts.Has(name) {
@@ -529,6 +649,9 @@ func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List, extra any) ([]
 	}
 	buf.Reset()
 	if err := b.layouts.Execute(buf, name, theme.Data{Site: b.site, Page: p, List: list, Data: extra}); err != nil {
+		if p.Layout != "" && p.Has("layout") {
+			return nil, content.Errorf(p.File, p.KeyLine("layout"), "layout %q cannot render this page: %v", p.Layout, err)
+		}
 		return nil, err
 	}
 	return b.minify(assets.HTML, buf.Bytes())

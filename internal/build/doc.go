@@ -6,17 +6,42 @@
 //
 //	/                        home (content/_index.md, layout home.html)
 //	/<slug>/                 each page (content/<name>.md, layout page.html)
-//	/articles/               articles, newest first, paginated as
-//	/articles/page/2/ ...    (site.toml paginate; layout list.html)
-//	/articles/<slug>/        each article (layout article.html)
+//	/articles/               articles, weighted first, then newest first,
+//	/articles/page/2/ ...    paginated (site.toml paginate; layout list.html)
+//	/articles/<slug>/        each article (layout article.html); below a
+//	/articles/2024/<slug>/   sub-folder, its folder is in the URL, as in Hugo
+//	/<folder>/               each other section: a top-level folder of pages,
+//	                         or a folder with an _index.md (layout list.html)
+//	/<page>/<file>           a page bundle's files, beside the page
 //	/tags/                   every tag with its count (layout tags.html)
 //	/tags/<tag>/             a tag's articles, paginated (layout tag.html, else list.html)
+//	/categories/             when articles have categories: every category
+//	                         (layout categories.html, else tags.html)
+//	/categories/<category>/  its articles (layout category.html, else tag.html, else list.html)
 //	/404.html                not-found page (layout 404.html)
-//	/feed.xml, /feed.json    Atom and JSON Feed of the newest 20 articles
+//	/feed.xml, /feed.json    Atom and JSON Feed of the newest 20 articles, every
+//	                         link and image in them absolute
 //	/sitemap.xml, /robots.txt
+//	/schedule.json           when a rebuild changes the site (package publish)
 //	/_headers, /_redirects   Netlify's header and redirect rules (aliases)
 //	/assets/<name>.<hash>.css|js   fingerprinted CSS and JS from static/
 //	/<anything else>         copied from static/ (SVG, XML, JSON minified)
+//
+// # Images
+//
+// Every <img> of a page's markdown that shows a file of the site (from
+// static/ or a page bundle) gets width and height from the file, so the
+// page does not jump as images arrive, and every image but the page's
+// first loading="lazy" and decoding="async", as it is below the first
+// screen. A JPEG or PNG wider than 480 px also gets a srcset of copies
+// 480, 800, 1200 and 1600 px wide (those narrower than it), published
+// beside it (chart.png → chart-800w.png), with sizes for the article
+// column (package images). Making the copies is slow, so they are kept in
+// a cache folder between builds (Options.Cache; site build -cache, by
+// default cassidine-site in the user's cache folder). An image that cannot
+// be read, or is too large to decode, fails the build at its line. An
+// article without an image or images key shares its first photo or chart
+// on social cards.
 //
 // Every HTML, CSS, JS, SVG, XML and JSON output is minified.
 //
@@ -30,18 +55,29 @@
 //
 // A page's layout is the one its front matter names (layout: services
 // means layouts/services.html), or else the one for its kind: home.html,
-// page.html, article.html, list.html (the article list), tag.html (falling
-// back to list.html), tags.html and 404.html. A named layout that does not
-// exist is an error naming the content file and line.
+// page.html, article.html, list.html (section lists), tag.html (falling
+// back to list.html), tags.html, category.html and categories.html
+// (falling back to tag.html and tags.html) and 404.html. A named layout
+// that does not exist, or a list layout named by a page (which has no
+// list to show), is an error naming the content file and line.
+//
+// layouts/email/message.html is not a page: it is the HTML of every email
+// the site's function sends (see RenderEmail in package theme). The build
+// does not render it but reports its template errors, so that a mistake
+// in it fails the build rather than the deployed function.
 //
 // Templates see a value with three fields:
 //
 //	.Site   site settings (.Site.Title, .Site.BaseURL, .Site.Nav, ...), plus
-//	        .Site.Articles (published, newest first) and .Site.Tags
-//	.Page   the page: .Title, .Description, .Date, .Lastmod, .Tags, .URL,
-//	        .Permalink, .Content (HTML), .TOC, .ReadingTime, .WordCount,
-//	        .Draft, .Scheduled, .Params, .Kind
-//	.List   on list and tag pages: .Pages, .Number, .Total, .Prev, .Next, .Tag
+//	        .Site.Articles (published, newest first), .Site.Tags and
+//	        .Site.Categories
+//	.Page   the page: .Title, .Description, .Date, .PublishDate, .Lastmod,
+//	        .ExpiryDate, .Tags, .Categories, .Authors, .URL, .Permalink,
+//	        .Content (HTML), .TOC, .ReadingTime, .WordCount, .Draft,
+//	        .Scheduled, .Params, .Kind
+//	.List   on list, tag and category pages: .Pages, .Number, .Total, .Prev,
+//	        .Next, .Tag (the tag or category); on /tags/ and /categories/:
+//	        .Terms
 //
 // and these functions:
 //
@@ -52,13 +88,30 @@
 //	limit n list             the first n items of a list
 //	jsonLD                   the page's schema.org JSON-LD (inside <script type="application/ld+json">)
 //	tagURL "name"            URL of a tag's page
+//	categoryURL "name"       URL of a category's page
+//
+// # Markdown
+//
+// Each page's markdown is rendered by package markdown, with the site's
+// shortcodes (layouts/shortcodes/NAME.html, as in Hugo) and site.toml's
+// [markup] unsafe. ref and relref resolve a content path as Hugo does:
+// from the content folder ("articles/x.md", "/articles/x"), from the
+// page's folder ("x.md", "../about.md"), with or without the extension, a
+// bundle or section by its folder, else the one file or bundle of that
+// name. The markdown's errors fail the build at the file's line; its
+// warnings (raw HTML left out, a misplaced <!--more-->, ...) are the
+// build's, at the file's line too.
 //
 // # Errors
 //
 // Build reports every problem it finds, each naming file and line: content
-// front matter, duplicate URLs, unknown layouts, template errors (with the
-// template's name and line) and links to internal pages or #anchors that
-// do not exist. It builds into a fresh folder and swaps it into place only
+// front matter, duplicate URLs, two sources of one output file, unknown
+// layouts, template errors (with the template's name and line), images it
+// cannot read, and links and images to internal pages, files or #anchors
+// that do not exist (saying why when the target is a draft, scheduled or
+// expired). Warnings (front-matter keys that change nothing) are returned
+// in Result.Warnings; with Options.Strict (site check) they are problems
+// too. It builds into a fresh folder and swaps it into place only
 // when everything succeeded, so a failed build leaves the previous site as
 // it was and a successful one leaves no stale file behind.
 package build

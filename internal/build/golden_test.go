@@ -5,6 +5,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/cassidine/site/internal/images"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected outputs in testdata/golden/*.txtar")
@@ -24,9 +29,14 @@ var goldenNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 // and static/ files, over the shared ones in testdata/layouts.txtar, are
 // the input; its public/ files are the expected
 // output (only the files listed are compared), and an optional "errors"
-// file holds the expected error text of a build that must fail. A comment
-// line "flags: -drafts -future" sets options. Run with -update to rewrite
-// the expectations from the current output.
+// file holds the expected error text of a build that must fail (and
+// "warnings" the warnings of one that succeeds). A comment line
+// "flags: -drafts -future -expired" sets options. Run with -update to
+// rewrite the expectations from the current output.
+//
+// Images are not text: an input file holding "!image 1000x500 jpeg" (or
+// png) is made as a test pattern of that size, and an expected output
+// holding "!image 800x400" is compared by its size alone.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/golden/*.txtar")
 	if err != nil || len(files) == 0 {
@@ -54,6 +64,8 @@ func runGolden(t *testing.T, file string) {
 					o.Drafts = true
 				case "-future":
 					o.Future = true
+				case "-expired":
+					o.Expired = true
 				case "-dev":
 					o.Dev = true
 				default:
@@ -69,13 +81,13 @@ func runGolden(t *testing.T, file string) {
 	for _, f := range append(shared.Files, ar.Files...) {
 		dir, name, _ := strings.Cut(f.Name, "/")
 		if m, ok := in[dir]; ok {
-			m[name] = &fstest.MapFile{Data: f.Data}
+			m[name] = &fstest.MapFile{Data: testImage(t, f.Data)}
 		}
 	}
 	o.Content, o.Layouts, o.Static = in["content"], in["layouts"], in["static"]
 	o.Out = filepath.Join(t.TempDir(), "public")
 
-	_, buildErr := Build(context.Background(), o)
+	res, buildErr := Build(context.Background(), o)
 	changed := false
 	for i := range ar.Files {
 		f := &ar.Files[i]
@@ -87,6 +99,13 @@ func runGolden(t *testing.T, file string) {
 				continue
 			}
 			got = []byte(buildErr.Error() + "\n")
+		case f.Name == "warnings":
+			if buildErr != nil {
+				t.Fatalf("build failed:\n%v", buildErr)
+			}
+			for _, w := range res.Warnings {
+				got = fmt.Appendf(got, "%v\n", w)
+			}
 		case strings.HasPrefix(f.Name, "public/"):
 			if buildErr != nil {
 				t.Fatalf("build failed:\n%v", buildErr)
@@ -95,6 +114,14 @@ func runGolden(t *testing.T, file string) {
 			if err != nil {
 				t.Errorf("%s: %v", f.Name, err)
 				continue
+			}
+			if bytes.HasPrefix(f.Data, []byte("!image ")) {
+				w, h, _, err := images.Size(got)
+				if err != nil {
+					t.Errorf("%s: %v", f.Name, err)
+					continue
+				}
+				got = fmt.Appendf(nil, "!image %dx%d", w, h)
 			}
 			if len(got) > 0 && got[len(got)-1] != '\n' {
 				got = append(got, '\n') // txtar files end lines; the output need not
@@ -120,6 +147,36 @@ func runGolden(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// testImage returns data, or the image it describes: "!image 1000x500
+// jpeg" is a JPEG of that size holding a test pattern, which resizes to
+// smaller files (a flat image might not).
+func testImage(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var w, h int
+	var format string
+	if _, err := fmt.Sscanf(string(data), "!image %dx%d %s", &w, &h, &format); err != nil {
+		return data
+	}
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i * 7 % 251)
+	}
+	var b bytes.Buffer
+	var err error
+	switch format {
+	case "jpeg":
+		err = jpeg.Encode(&b, m, &jpeg.Options{Quality: 90})
+	case "png":
+		err = png.Encode(&b, m)
+	default:
+		t.Fatalf("!image: unknown format %q", format)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func hasFile(ar *txtar.Archive, name string) bool {

@@ -37,13 +37,21 @@ func (b *builder) targets() map[string]target {
 			t[fmt.Sprintf("%spage/%d/", base, i)] = target{}
 		}
 	}
-	paged("/articles/", len(s.Articles))
-	if b.section != nil {
-		t["/articles/"] = target{page: b.section}
+	for _, sec := range b.sections {
+		paged(sec.page.URL, len(sec.pages))
+		if sec.own {
+			t[sec.page.URL] = target{page: sec.page}
+		}
 	}
 	t["/tags/"] = target{}
 	for _, tag := range s.Tags {
 		paged(tag.URL, len(tag.Articles))
+	}
+	if len(s.Categories) > 0 {
+		t["/categories/"] = target{}
+		for _, c := range s.Categories {
+			paged(c.URL, len(c.Articles))
+		}
 	}
 	if b.quiz != nil {
 		t[QuizURL] = target{}
@@ -57,6 +65,18 @@ func (b *builder) targets() map[string]target {
 	for _, f := range b.assets.Files {
 		t["/"+f.Path] = target{}
 	}
+	for u, f := range b.files {
+		if b.live(f) {
+			t[u] = target{}
+		}
+	}
+	for _, src := range b.sources {
+		if src.doc != nil && src.err == nil {
+			for _, v := range src.variants {
+				t["/"+v.path] = target{}
+			}
+		}
+	}
 	return t
 }
 
@@ -65,16 +85,17 @@ func (b *builder) targets() map[string]target {
 func (b *builder) checkLinks(targets map[string]target, only map[string]bool) error {
 	var errs content.ErrorList
 	pages := b.pages
-	if b.section != nil {
-		pages = append(pages[:len(pages):len(pages)], b.section)
-	}
 	// Social images named in settings and front matter must exist too.
 	if img := b.site.Image; img != "" && !strings.Contains(img, "://") && !b.assets.Has(img) {
 		errs.Add(content.Errorf(b.site.File, content.TOMLKeyLine(b.site.Source, "image"), "image %q: no such file under %s/", img, b.o.StaticDir))
 	}
 	for _, p := range pages {
-		if img := p.Image; img != "" && !strings.Contains(img, "://") && !b.assets.Has(img) {
-			errs.Add(content.Errorf(p.File, p.KeyLine("image"), "image %q: no such file under %s/", img, b.o.StaticDir))
+		if img := p.Image; img != "" && !strings.Contains(img, "://") && !b.hasFile("/"+strings.TrimPrefix(img, "/")) {
+			key := "image"
+			if !p.Has("image") {
+				key = "images"
+			}
+			errs.Add(content.Errorf(p.File, p.KeyLine(key), "image %q: no such file under %s/, nor in the page's bundle", img, b.o.StaticDir))
 		}
 	}
 	for _, p := range pages {
@@ -84,12 +105,15 @@ func (b *builder) checkLinks(targets map[string]target, only map[string]bool) er
 		base := &url.URL{Path: p.URL}
 		for _, l := range b.docs[p].Links {
 			line := p.BodyLine + l.Line - 1
-			what := "link"
+			what, written := "link", l.Dest
 			if l.Image {
 				what = "image"
 			}
+			if l.Ref != "" { // name the path as written, not the URL it became
+				what, written = l.Shortcode, l.Ref
+			}
 			if problem := b.checkLink(targets, base, p, l.Dest); problem != "" {
-				errs.Add(content.Errorf(p.File, line, "broken %s %q: %s", what, l.Dest, problem))
+				errs.Add(content.Errorf(p.File, line, "broken %s %q: %s", what, written, problem))
 			}
 		}
 	}
@@ -137,6 +161,13 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 	if u.Fragment != "" && t.page != nil && b.docs[t.page] != nil && !b.docs[t.page].HasID(u.Fragment) {
 		return fmt.Sprintf("%s has no heading or footnote with id %q", p, u.Fragment)
 	}
+	// site check includes drafts and scheduled pages, yet a published page
+	// linking to one breaks the production build: say so.
+	if b.o.Strict && t.page != nil && b.publishedLater(from) == "" {
+		if why := b.publishedLater(t.page); why != "" {
+			return fmt.Sprintf("%s is %s; a build without that flag fails on this link", p, why)
+		}
+	}
 	return ""
 }
 
@@ -145,13 +176,15 @@ func (b *builder) checkLink(targets map[string]target, base *url.URL, from *Page
 // images without alt text (screen readers announce nothing useful).
 func (b *builder) checkStrict() error {
 	var errs content.ErrorList
-	pages := b.pages
-	if b.section != nil {
-		pages = append(pages[:len(pages):len(pages)], b.section)
+	for _, w := range b.warnings {
+		errs.Add(w) // a warning is a problem to fix before publishing
 	}
-	for _, p := range pages {
-		if strings.TrimSpace(p.Description) == "" {
+	for _, p := range b.pages {
+		switch {
+		case strings.TrimSpace(p.Description) == "":
 			errs.Add(content.Errorf(p.File, p.KeyLine("description"), "front matter: description is missing; search results and link previews show it"))
+		case p.DescriptionFrom != "":
+			errs.Add(content.Errorf(p.File, p.KeyLine("description"), "front matter: description is missing (the %s stands in for it); write one: search results and link previews show it", p.DescriptionFrom))
 		}
 		if b.docs[p] == nil {
 			continue

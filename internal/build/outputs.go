@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,14 +23,19 @@ func (b *builder) feedArticles() []*Page {
 
 // updated is the newest lastmod among articles, or the build time.
 func (b *builder) updated(list []*Page) time.Time {
+	if t := lastmod(list); !t.IsZero() {
+		return t
+	}
+	return b.o.Now
+}
+
+// lastmod is the newest lastmod among list, or zero.
+func lastmod(list []*Page) time.Time {
 	var t time.Time
 	for _, p := range list {
 		if p.Lastmod.After(t) {
 			t = p.Lastmod
 		}
-	}
-	if t.IsZero() {
-		t = b.o.Now
 	}
 	return t
 }
@@ -57,6 +63,24 @@ type atomPerson struct {
 	Name string `xml:"name"`
 }
 
+// feedContent is a page's content for a feed: every link and image
+// absolute, since a feed reader resolves them against the feed, if at all.
+func feedContent(p *Page) (string, error) {
+	html, err := absolutize([]byte(p.Content), p.Permalink)
+	return string(html), err
+}
+
+// terms lists a page's tags, then its categories not already among them.
+func terms(p *Page) []string {
+	out := slices.Clone(p.Tags)
+	for _, c := range p.Categories {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 type atomText struct {
 	Type string `xml:"type,attr"`
 	Body string `xml:",chardata"`
@@ -69,6 +93,7 @@ type atomCategory struct {
 type atomEntry struct {
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
+	Authors    []atomPerson   `xml:"author"`
 	Link       atomLink       `xml:"link"`
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
@@ -99,14 +124,21 @@ func (b *builder) atom() ([]byte, error) {
 		Author: atomPerson{Name: b.author()},
 	}
 	for _, p := range list {
+		html, err := feedContent(p)
+		if err != nil {
+			return nil, err
+		}
 		e := atomEntry{
 			ID: p.Permalink, Title: p.Title,
 			Link:      atomLink{Rel: "alternate", Type: "text/html", Href: p.Permalink},
 			Published: p.Date.Format(time.RFC3339), Updated: p.Lastmod.Format(time.RFC3339),
 			Summary: p.Description,
-			Content: atomText{Type: "html", Body: string(p.Content)},
+			Content: atomText{Type: "html", Body: html},
 		}
-		for _, t := range p.Tags {
+		for _, a := range p.Authors {
+			e.Authors = append(e.Authors, atomPerson{Name: a})
+		}
+		for _, t := range terms(p) {
 			e.Categories = append(e.Categories, atomCategory{Term: t})
 		}
 		f.Entries = append(f.Entries, e)
@@ -127,14 +159,15 @@ func (b *builder) marshalXML(v any) ([]byte, error) {
 func (b *builder) jsonFeed() ([]byte, error) {
 	s := b.site
 	type item struct {
-		ID        string   `json:"id"`
-		URL       string   `json:"url"`
-		Title     string   `json:"title"`
-		Summary   string   `json:"summary,omitempty"`
-		HTML      string   `json:"content_html"`
-		Published string   `json:"date_published"`
-		Modified  string   `json:"date_modified"`
-		Tags      []string `json:"tags,omitempty"`
+		ID        string              `json:"id"`
+		URL       string              `json:"url"`
+		Title     string              `json:"title"`
+		Authors   []map[string]string `json:"authors,omitempty"`
+		Summary   string              `json:"summary,omitempty"`
+		HTML      string              `json:"content_html"`
+		Published string              `json:"date_published"`
+		Modified  string              `json:"date_modified"`
+		Tags      []string            `json:"tags,omitempty"`
 	}
 	feed := struct {
 		Version     string              `json:"version"`
@@ -152,11 +185,19 @@ func (b *builder) jsonFeed() ([]byte, error) {
 		Items:   []item{},
 	}
 	for _, p := range b.feedArticles() {
-		feed.Items = append(feed.Items, item{
+		html, err := feedContent(p)
+		if err != nil {
+			return nil, err
+		}
+		it := item{
 			ID: p.Permalink, URL: p.Permalink, Title: p.Title, Summary: p.Description,
-			HTML: string(p.Content), Published: p.Date.Format(time.RFC3339),
-			Modified: p.Lastmod.Format(time.RFC3339), Tags: p.Tags,
-		})
+			HTML: html, Published: p.Date.Format(time.RFC3339),
+			Modified: p.Lastmod.Format(time.RFC3339), Tags: terms(p),
+		}
+		for _, a := range p.Authors {
+			it.Authors = append(it.Authors, map[string]string{"name": a})
+		}
+		feed.Items = append(feed.Items, it)
 	}
 	data, err := json.Marshal(feed)
 	if err != nil {
@@ -190,15 +231,36 @@ func (b *builder) sitemap() ([]byte, error) {
 		if p.Kind == content.KindHome && newest.After(t) {
 			t = newest
 		}
-		add(p.URL, t)
+		if !p.NoSitemap {
+			add(p.URL, t)
+		}
 	}
-	add("/articles/", newest)
+	// The generated pages with a form: they are pages like any other.
+	if b.quiz != nil {
+		add(QuizURL, time.Time{})
+	}
+	if s.Booking != nil {
+		add(BookURL, time.Time{})
+	}
+	for _, sec := range b.sections {
+		if !sec.page.NoSitemap {
+			add(sec.page.URL, lastmod(sec.pages)) // none for a list of undated pages
+		}
+	}
 	for _, p := range s.Articles {
-		add(p.URL, p.Lastmod)
+		if !p.NoSitemap {
+			add(p.URL, p.Lastmod)
+		}
 	}
 	add("/tags/", newest)
 	for _, t := range s.Tags {
 		add(t.URL, b.updated(t.Articles))
+	}
+	if len(s.Categories) > 0 {
+		add("/categories/", newest)
+		for _, t := range s.Categories {
+			add(t.URL, b.updated(t.Articles))
+		}
 	}
 	return b.marshalXML(set)
 }
@@ -218,13 +280,15 @@ func (b *builder) redirects() []byte {
 			fmt.Fprintf(&r, "%s %s 301\n", normalizePath(a), p.URL)
 		}
 	}
-	fmt.Fprintf(&r, "/articles/page/1/ /articles/ 301\n")
+	for _, sec := range b.sections {
+		fmt.Fprintf(&r, "%spage/1/ %s 301\n", sec.page.URL, sec.page.URL)
+	}
 	// The function answers /api/* and the quiz's result permalinks.
 	fmt.Fprintf(&r, "/api/* /.netlify/functions/api/:splat 200\n")
 	if b.quiz != nil {
 		fmt.Fprintf(&r, "/quiz/result/* /.netlify/functions/api/quiz/result/:splat 200\n")
 	}
-	for _, t := range b.site.Tags {
+	for _, t := range slices.Concat(b.site.Tags, b.site.Categories) {
 		fmt.Fprintf(&r, "%spage/1/ %s 301\n", t.URL, t.URL)
 	}
 	return []byte(r.String())

@@ -133,6 +133,12 @@ func TestRealSite(t *testing.T) {
 	if !strings.Contains(sitemap, "<url><loc>https://cassidineconsulting.com/articles/what-is-a-fractional-coo/</loc><lastmod>2026-11-20T09:00:00-05:00</lastmod></url>") {
 		t.Errorf("sitemap.xml: explainer missing or without lastmod:\n%s", sitemap)
 	}
+	// The quiz and the booking page are pages like any other.
+	for _, u := range []string{"/quiz/", "/book/"} {
+		if !strings.Contains(sitemap, "<url><loc>https://cassidineconsulting.com"+u+"</loc></url>") {
+			t.Errorf("sitemap.xml: %s missing:\n%s", u, sitemap)
+		}
+	}
 	if !strings.Contains(readOut(t, out, "robots.txt"), "Sitemap: https://cassidineconsulting.com/sitemap.xml") {
 		t.Error("robots.txt does not name the sitemap")
 	}

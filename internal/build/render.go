@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"path"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,11 +20,13 @@ import (
 
 // job produces one output file.
 type job struct {
-	name  string // output path, e.g. "articles/x/index.html"
-	html  bool   // counts as a page
-	page  *Page  // the page an HTML output renders
-	group group  // what else the output depends on
-	make  func(buf *bytes.Buffer) ([]byte, error)
+	name    string // output path, e.g. "articles/x/index.html"
+	src     string // what writes it, for messages: a source file, or "the generated /tags/"
+	html    bool   // counts as a page
+	page    *Page  // the page an HTML output renders
+	variant bool   // a resized copy of an image
+	group   group  // what else the output depends on
+	make    func(buf *bytes.Buffer) ([]byte, error)
 }
 
 // group says what an output depends on besides layouts, so a Session can
@@ -81,10 +84,12 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 		return nil, err
 	}
 	return &Result{
-		Pages:  int(pages.Load()),
-		Assets: len(b.assets.Files),
-		Files:  int(files.Load()),
-		Site:   b.site,
+		Pages:    int(pages.Load()),
+		Assets:   len(b.assets.Files),
+		Files:    int(files.Load()),
+		Images:   b.resizer.Stats(),
+		Site:     b.site,
+		Warnings: b.warnings,
 	}, nil
 }
 
@@ -93,7 +98,11 @@ func (b *builder) jobs() []*job {
 	s := b.site
 	var jobs []*job
 	addData := func(g group, p *Page, list *List, extra any) {
-		jobs = append(jobs, &job{name: outputPath(p.URL), html: true, page: p, group: g, make: func(buf *bytes.Buffer) ([]byte, error) {
+		src := p.File
+		if !b.isContentPage(p) {
+			src = "the generated " + p.URL
+		}
+		jobs = append(jobs, &job{name: outputPath(p.URL), src: src, html: true, page: p, group: g, make: func(buf *bytes.Buffer) ([]byte, error) {
 			return b.execute(buf, p, list, extra)
 		}})
 	}
@@ -111,25 +120,30 @@ func (b *builder) jobs() []*job {
 		add(g, p, nil)
 	}
 
-	// /articles/ and its later pages.
-	section := b.section
-	if section == nil {
-		cp := &content.Page{Kind: content.KindSection, File: b.o.ContentDir, Title: "Articles", URL: "/articles/",
-			Description: "Articles from " + s.Title + "."}
-		section = &Page{Page: cp, Permalink: s.AbsURL(cp.URL)}
-	}
-	for _, pl := range b.paginate(section, s.Articles, "/articles/", nil) {
-		page(pl.page, pl.list)
-	}
-
-	// /tags/ and each tag.
-	tagsPage := b.generated(content.KindTags, "Tags", "/tags/", "Every topic "+s.Title+" writes about.")
-	page(tagsPage, nil)
-	for _, t := range s.Tags {
-		tp := b.generated(content.KindTag, "Tagged “"+t.Name+"”", t.URL, fmt.Sprintf("Articles about %s from %s.", t.Name, s.Title))
-		for _, pl := range b.paginate(tp, t.Articles, t.URL, t) {
+	// Each section's list: /articles/ and its later pages, and the other
+	// folders' (see section).
+	for _, sec := range b.sections {
+		for _, pl := range b.paginate(sec.page, sec.pages, sec.page.URL, nil) {
 			page(pl.page, pl.list)
 		}
+	}
+
+	// /tags/ and each tag; /categories/ and each category, when there are any.
+	terms := func(kind, termKind content.Kind, title, url, desc string, all []*Tag, termTitle func(*Tag) string) {
+		tp := b.generated(kind, title, url, desc)
+		page(tp, &List{Number: 1, Total: 1, Terms: all, All: len(all)})
+		for _, t := range all {
+			p := b.generated(termKind, termTitle(t), t.URL, fmt.Sprintf("Articles about %s from %s.", t.Name, s.Title))
+			for _, pl := range b.paginate(p, t.Articles, t.URL, t) {
+				page(pl.page, pl.list)
+			}
+		}
+	}
+	terms(content.KindTags, content.KindTag, "Tags", "/tags/", "Every topic "+s.Title+" writes about.", s.Tags,
+		func(t *Tag) string { return "Tagged “" + t.Name + "”" })
+	if len(s.Categories) > 0 {
+		terms(content.KindCategories, content.KindCategory, "Categories", "/categories/", "Every category of "+s.Title+"’s articles.", s.Categories,
+			func(t *Tag) string { return "Category “" + t.Name + "”" })
 	}
 
 	// The readiness quiz: a real form, rendered from content/quiz.toml.
@@ -152,21 +166,24 @@ func (b *builder) jobs() []*job {
 	add(groupSite, nf, nil)
 
 	// Feeds and files for crawlers and Netlify.
-	jobs = append(jobs,
-		&job{name: "feed.xml", group: groupFeed, make: func(*bytes.Buffer) ([]byte, error) { return b.atom() }},
-		&job{name: "feed.json", group: groupFeed, make: func(*bytes.Buffer) ([]byte, error) { return b.jsonFeed() }},
-		&job{name: "sitemap.xml", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.sitemap() }},
-		&job{name: "robots.txt", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.robots(), nil }},
-		&job{name: "_headers", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return headers.File(), nil }},
-		&job{name: "_redirects", group: groupSite, make: func(*bytes.Buffer) ([]byte, error) { return b.redirects(), nil }},
-		&job{name: publish.File, group: groupSite, make: func(*bytes.Buffer) ([]byte, error) {
-			return publish.Marshal(publish.Schedule{Built: b.o.Now.UTC().Truncate(time.Second), Scheduled: b.scheduled})
-		}},
-	)
-	for _, f := range b.assets.Files {
-		jobs = append(jobs, &job{name: f.Path, group: groupStatic, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
+	gen := func(name string, g group, make func() ([]byte, error)) {
+		jobs = append(jobs, &job{name: name, src: "the generated /" + name, group: g, make: func(*bytes.Buffer) ([]byte, error) { return make() }})
 	}
-	return jobs
+	gen("feed.xml", groupFeed, b.atom)
+	gen("feed.json", groupFeed, b.jsonFeed)
+	gen("sitemap.xml", groupSite, b.sitemap)
+	gen("robots.txt", groupSite, func() ([]byte, error) { return b.robots(), nil })
+	gen("_headers", groupSite, func() ([]byte, error) { return headers.File(), nil })
+	gen("_redirects", groupSite, func() ([]byte, error) { return b.redirects(), nil })
+	gen(publish.File, groupSite, func() ([]byte, error) {
+		return publish.Marshal(publish.Schedule{Built: b.o.Now.UTC().Truncate(time.Second), Scheduled: b.scheduled})
+	})
+	if b.assets != nil {
+		for _, f := range b.assets.Files {
+			jobs = append(jobs, &job{name: f.Path, src: path.Join(b.o.StaticDir, f.Path), group: groupStatic, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
+		}
+	}
+	return append(jobs, b.fileJobs()...)
 }
 
 // generated makes the Page of an output that has no content file.

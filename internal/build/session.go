@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
 	"github.com/cassidine/site/internal/quiz"
+	"github.com/cassidine/site/internal/theme"
 )
 
 // Session keeps a built site in memory and updates it after edits,
@@ -44,13 +46,14 @@ const (
 
 // Update reports what a build or update of a Session did.
 type Update struct {
-	Written []string // outputs (re)written
-	Removed []string // outputs that no longer exist
-	Pages   int      // HTML pages among Written
-	CSSOnly bool     // only stylesheets changed: a browser can swap them in place
-	CSS     []string // URLs of the current stylesheets, when CSSOnly
-	Full    bool     // everything was rebuilt
-	Elapsed time.Duration
+	Written  []string // outputs (re)written
+	Removed  []string // outputs that no longer exist
+	Pages    int      // HTML pages among Written
+	CSSOnly  bool     // only stylesheets changed: a browser can swap them in place
+	CSS      []string // URLs of the current stylesheets, when CSSOnly
+	Full     bool     // everything was rebuilt
+	Warnings []error  // the site's warnings now (see Result.Warnings)
+	Elapsed  time.Duration
 }
 
 // NewSession returns a Session; call Build before anything else.
@@ -74,6 +77,16 @@ func (s *Session) File(name string) ([]byte, bool) {
 	defer s.mu.RUnlock()
 	data, ok := s.files[name]
 	return data, ok
+}
+
+// Warnings returns the warnings of the site as last built.
+func (s *Session) Warnings() []error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.b == nil {
+		return nil
+	}
+	return s.b.warnings
 }
 
 // Build builds everything from scratch. On error the previous outputs stay.
@@ -101,8 +114,10 @@ func (s *Session) build(ctx context.Context) (*Update, error) {
 // (title, date, tags, description, ...) also re-renders the lists, tag
 // pages, home, feeds and sitemap; a layout change re-renders the pages
 // using it; a CSS change re-renders pages (their stylesheet URL changed)
-// and tells the browser it may swap the stylesheet in place. site.toml
-// changes rebuild everything. On error nothing changes.
+// and tells the browser it may swap the stylesheet in place. Changes to
+// the content folder's shape (a page added or removed, a bundle's image,
+// a page bundle's URL) or to an image, and site.toml changes, rebuild
+// everything. On error nothing changes.
 func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
@@ -117,7 +132,8 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 	nb.o.Now = s.now()
 	nb.site.Now = nb.o.Now
 	var sel selection
-	md := markdown.New()
+	md := nb.renderer()
+	reloaded := map[string]bool{}
 	for _, c := range changes {
 		switch c.Root {
 		case RootContent:
@@ -127,10 +143,21 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 			if !content.IsContentFile(c.Path) {
 				continue
 			}
-			if err := nb.reloadSource(md, c.Path, &sel); err != nil {
+			if _, known := nb.sources[c.Path]; !known || !content.IsMarkdown(c.Path) {
+				return s.build(ctx) // a new or deleted page, or a bundle's file
+			}
+			full, err := nb.reloadSource(md, c.Path, &sel)
+			if err != nil {
 				return nil, err
 			}
+			if full {
+				return s.build(ctx)
+			}
+			reloaded[c.Path] = true
 		case RootLayouts:
+			if strings.HasPrefix(c.Path, "shortcodes/") {
+				return s.build(ctx) // pages show what shortcodes write
+			}
 			sel.layouts = true
 			if c.Path == BaseLayout || strings.HasPrefix(c.Path, "partials/") {
 				sel.allHTML = true
@@ -138,8 +165,14 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 				sel.layoutNames = append(sel.layoutNames, strings.TrimSuffix(c.Path, ".html"))
 			}
 		case RootStatic:
+			if !theme.Fingerprinted(c.Path) {
+				return s.build(ctx) // an image pages may show, sized and resized
+			}
 			sel.static = true
 		}
+	}
+	if err := nb.finishPages(ctx, reloaded); err != nil {
+		return nil, err
 	}
 	if sel.layouts {
 		nb.loadLayouts()
@@ -186,7 +219,7 @@ func (s *Session) commit(ctx context.Context, nb *builder, jobs, every []*job, s
 	for _, j := range every {
 		all[j.name] = true
 	}
-	u := &Update{Pages: res.Pages, Full: full}
+	u := &Update{Pages: res.Pages, Full: full, Warnings: res.Warnings}
 	s.mu.Lock()
 	if full {
 		for name := range s.files {
@@ -258,21 +291,25 @@ func (b *builder) clone() *builder {
 	nb.sources = maps.Clone(b.sources)
 	// The Site is shared: the layouts' functions are bound to it, and
 	// validate recomputes all of its derived fields before any render.
-	nb.pages, nb.section, nb.skipped, nb.broken = nil, nil, nil, nil
+	nb.pages, nb.sections, nb.skipped, nb.broken = nil, nil, nil, nil
 	return &nb
 }
 
-// reloadSource re-reads one content file (absent: deleted) and notes in
-// sel what the change affects.
-func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection) error {
+// reloadSource re-reads one known content file and notes in sel what the
+// change affects. It reports full when the whole site must be rebuilt
+// instead: the file is gone, or its URL changed (its bundle's files and
+// the refs to it with it).
+func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection) (full bool, err error) {
 	prev := b.sources[rel]
 	old := prev.page
-	src := b.loadPage(md, rel)
+	src := b.parsePage(rel)
 	if errors.Is(src.err, fs.ErrNotExist) {
-		delete(b.sources, rel)
-		sel.lists = true
-		return nil
+		return true, nil
 	}
+	if p := src.page; p == nil || old == nil || old.URL != p.URL {
+		return true, nil // its bundle's files, and refs to it, move with it
+	}
+	src = b.renderPage(md, rel, src)
 	b.sources[rel] = src
 	p := src.page
 	if p == nil || old == nil || summary(old) != summary(p) {
@@ -287,17 +324,19 @@ func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection
 		}
 		sel.pages[p.URL] = true
 		sel.feeds = sel.feeds || p.Kind == content.KindArticle
+		sel.lists = sel.lists || p.Kind == content.KindSection // its list shows its body
 	}
-	return nil
+	return false, nil
 }
 
 // summary is what lists, tag pages, feeds' metadata and the sitemap show
 // of a page; a change to anything else re-renders the page alone.
 func summary(p *Page) string {
 	return strings.Join([]string{
-		p.Title, p.Description, p.Date.String(), p.Lastmod.String(), p.URL, p.Image, p.Layout,
-		strings.Join(p.Tags, "\x00"), strings.Join(p.Aliases, "\x00"),
-		boolString(p.Draft), boolString(p.Scheduled), string(rune('0' + min(p.ReadingTime, 40))),
+		p.Title, p.Description, p.Date.String(), p.Lastmod.String(), p.PublishDate.String(), p.ExpiryDate.String(),
+		p.URL, p.Image, p.Layout, strconv.Itoa(p.Weight), boolString(p.NoSitemap),
+		strings.Join(p.Tags, "\x00"), strings.Join(p.Categories, "\x00"), strings.Join(p.Aliases, "\x00"),
+		strings.Join(p.Authors, "\x00"), boolString(p.Draft), boolString(p.Scheduled), string(rune('0' + min(p.ReadingTime, 40))),
 	}, "\x01")
 }
 

@@ -189,3 +189,63 @@ func TestSessionAnchorRemovedElsewhere(t *testing.T) {
 		t.Errorf("got %v, want the broken link in about.md", err)
 	}
 }
+
+func TestSessionBundles(t *testing.T) {
+	s, cont, _, _ := newTestSession(t)
+	cont["articles/chart/index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Chart\ndate: 2026-01-03\ndescription: A bundle.\n---\n![The chart](chart.jpg)\n")}
+	cont["articles/chart/chart.jpg"] = &fstest.MapFile{Data: testImage(t, []byte("!image 600x300 jpeg"))}
+
+	// A new page changes the content's shape: everything is rebuilt.
+	u := apply(t, s, Change{RootContent, "articles/chart/index.md"}, Change{RootContent, "articles/chart/chart.jpg"})
+	if !u.Full {
+		t.Errorf("a new bundle: got %+v, want a full rebuild", u)
+	}
+	if !strings.Contains(file(t, s, "articles/chart/index.html"), `width="600" height="300"`) {
+		t.Error("the bundle's image has no size")
+	}
+	if _, ok := s.File("articles/chart/chart-480w.jpg"); !ok {
+		t.Error("the bundle's image has no resized copy")
+	}
+
+	// A body edit re-renders the page, its image sized again.
+	cont["articles/chart/index.md"].Data = []byte("---\ntitle: Chart\ndate: 2026-01-03\ndescription: A bundle.\n---\nEdited. ![The chart](chart.jpg)\n")
+	u = apply(t, s, Change{RootContent, "articles/chart/index.md"})
+	if u.Full || !slices.Contains(u.Written, "articles/chart/index.html") {
+		t.Errorf("a body edit: got %+v, want the page re-rendered alone", u)
+	}
+	if page := file(t, s, "articles/chart/index.html"); !strings.Contains(page, "Edited.") || !strings.Contains(page, `width="600"`) {
+		t.Errorf("the edited page: %s", page)
+	}
+
+	// A new image in the bundle: everything, since pages show its size.
+	cont["articles/chart/chart.jpg"].Data = testImage(t, []byte("!image 500x100 jpeg"))
+	u = apply(t, s, Change{RootContent, "articles/chart/chart.jpg"})
+	if !u.Full || !strings.Contains(file(t, s, "articles/chart/index.html"), `width="500" height="100"`) {
+		t.Errorf("an image edit: got %+v, want a full rebuild with the new size", u)
+	}
+
+	// A slug edit moves the bundle's files too.
+	cont["articles/chart/index.md"].Data = []byte("---\ntitle: Chart\ndate: 2026-01-03\ndescription: A bundle.\nslug: graph\n---\n![The chart](chart.jpg)\n")
+	apply(t, s, Change{RootContent, "articles/chart/index.md"})
+	if _, ok := s.File("articles/graph/chart.jpg"); !ok {
+		t.Error("after a slug edit, the bundle's image is not beside the page")
+	}
+	if _, ok := s.File("articles/chart/chart.jpg"); ok {
+		t.Error("after a slug edit, the bundle's image is still at the old URL")
+	}
+}
+
+func TestSessionShortcodeEditRebuildsAll(t *testing.T) {
+	s, cont, lay, _ := newTestSession(t)
+	lay["shortcodes/note.html"] = &fstest.MapFile{Data: []byte(`<aside>{{ .Get 0 }}</aside>`)}
+	cont["about.md"].Data = []byte("---\ntitle: About\n---\n{{< note \"first\" >}}\n")
+	u := apply(t, s, Change{RootLayouts, "shortcodes/note.html"}, Change{RootContent, "about.md"})
+	if !u.Full || !strings.Contains(file(t, s, "about/index.html"), "<aside>first</aside>") {
+		t.Errorf("got %+v, want a full rebuild showing the shortcode", u)
+	}
+	lay["shortcodes/note.html"].Data = []byte(`<aside class="changed">{{ .Get 0 }}</aside>`)
+	u = apply(t, s, Change{RootLayouts, "shortcodes/note.html"})
+	if !u.Full || !strings.Contains(file(t, s, "about/index.html"), `<aside class="changed">first</aside>`) {
+		t.Errorf("got %+v, want a full rebuild with the edited shortcode", u)
+	}
+}

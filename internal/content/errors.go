@@ -14,13 +14,21 @@ type Error struct {
 	File string // path as the user knows it, e.g. "content/articles/x.md"
 	Line int    // 1-based; 0 when the problem concerns the whole file
 	Err  error
+	// Warning marks something accepted but worth a look (a front-matter
+	// key that changes nothing): a build prints it and goes on, site check
+	// fails on it. It reads "file:line: warning: message".
+	Warning bool
 }
 
 func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	warn := ""
+	if e.Warning {
+		warn = "warning: "
 	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s%v", e.File, e.Line, warn, e.Err)
+	}
+	return fmt.Sprintf("%s: %s%v", e.File, warn, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -28,6 +36,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf returns an *Error for file at line.
 func Errorf(file string, line int, format string, args ...any) *Error {
 	return &Error{File: file, Line: line, Err: fmt.Errorf(format, args...)}
+}
+
+// Warnf returns an *Error for file at line marked as a warning.
+func Warnf(file string, line int, format string, args ...any) *Error {
+	e := Errorf(file, line, format, args...)
+	e.Warning = true
+	return e
 }
 
 // ErrorList collects every problem of one build so they are reported

@@ -28,6 +28,7 @@ type Site struct {
 	Paginate     int       `toml:"paginate"`     // articles per list page; default 20
 	Nav          []NavItem `toml:"nav"`          // the header navigation, in order
 	Booking      *Booking  `toml:"booking"`      // consultation availability; see Booking
+	Markup       Markup    `toml:"markup"`       // how markdown is rendered; see Markup
 
 	// Location is TimeZone loaded.
 	Location *time.Location `toml:"-"`
@@ -70,6 +71,19 @@ type Booking struct {
 	CompanySizes   []string            `toml:"companySizes"` // the booking form's size choices
 	Location       string              `toml:"location"`     // where sessions take place; "" for not said
 	Reminders      []string            `toml:"reminders"`    // durations before a session; nil (absent) for the default
+}
+
+// Markup is the [markup] table of site.toml.
+//
+//	[markup]
+//	unsafe = true   # keep raw HTML written in the markdown (Hugo's
+//	                # markup.goldmark.renderer.unsafe); default false:
+//	                # it is left out, each piece a warning at its line
+//
+// The site's Content-Security-Policy still blocks inline scripts and
+// styles in raw HTML kept this way.
+type Markup struct {
+	Unsafe bool `toml:"unsafe"`
 }
 
 // NavItem is one link of the header navigation.

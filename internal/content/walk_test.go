@@ -21,7 +21,7 @@ func TestFiles(t *testing.T) {
 		".hidden.md":                 file,
 		"_partials/footer.md":        file,
 		".obsidian/workspace.md":     file,
-		"services/_index.md":         file, // only the two _index.md files count
+		"services/_index.md":         file, // a section's list page
 		"articles/_index.md":         file,
 		"articles/b-second.md":       file,
 		"articles/a-first.md":        file,
@@ -37,11 +37,13 @@ func TestFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
+		"README.markdown", // markdown by another name, as in Hugo
 		"_index.md",
 		"about.md",
 		"articles/_index.md",
 		"articles/a-first.md",
 		"articles/b-second.md",
+		"services/_index.md", // fs.WalkDir's order: a folder before the file named like it
 		"services.md",
 	}
 	if !slices.Equal(got, want) {

@@ -396,7 +396,8 @@ func TestJourneyLiveReload(t *testing.T) {
 	// The consultant writes a while after starting serve: let at least one
 	// second (site new's date resolution) pass.
 	time.Sleep(1100 * time.Millisecond)
-	out := strings.TrimSpace(runSite(t, dir, "new", "E2E Live Reload"))
+	// The path is the first line (site new says what to do next after it).
+	out, _, _ := strings.Cut(strings.TrimSpace(runSite(t, dir, "new", "E2E Live Reload")), "\n")
 	file := filepath.Join(dir, out)
 	src, err := os.ReadFile(file)
 	if err != nil {

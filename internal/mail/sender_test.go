@@ -280,3 +280,42 @@ func TestSMTPSenderHonoursContext(t *testing.T) {
 		})
 	}
 }
+
+// TestMIMETree pins the structure calendar-aware clients expect (see
+// buildMsg): the HTML part sits beside the text as an alternative, and an
+// invite adds a calendar alternative and an attachment.
+func TestMIMETree(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(*Message)
+		want string
+	}{
+		{"text", func(m *Message) { m.HTML, m.Invite = "", nil }, "text/plain"},
+		{"text and HTML", func(m *Message) { m.Invite = nil }, "multipart/alternative(text/plain text/html)"},
+		{"text, HTML and invite", func(*Message) {},
+			"multipart/mixed(multipart/alternative(text/plain text/html text/calendar) application/ics)"},
+		{"text and invite", func(m *Message) { m.HTML = "" },
+			"multipart/mixed(multipart/alternative(text/plain text/calendar) application/ics)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testMessage(testInvite(MethodRequest, 0))
+			tt.edit(&m)
+			dir := t.TempDir()
+			if err := (&FileSender{Dir: dir}).Send(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(filepath.Join(dir, fileName(m.MessageID)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mailpittest.Tree(t, textprotoHeader(msg.Header), msg.Body); got != tt.want {
+				t.Errorf("got MIME tree %s, want %s", got, tt.want)
+			}
+			checkEML(t, raw, m)
+		})
+	}
+}

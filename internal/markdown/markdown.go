@@ -1,18 +1,17 @@
-// Package markdown renders content markdown to HTML with goldmark,
-// configured once here, and reports what the build needs to know about
-// each document: its headings (for the table of contents and anchor
-// checks), its links and images (for link checks) and its length (for the
-// reading time).
 package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"html"
+	"html/template"
 	"slices"
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cassidine/site/internal/shortcode"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -30,12 +29,27 @@ type Heading struct {
 	Text  string // plain text
 }
 
-// Link is one link or image destination written in the markdown.
+// Link is one link or image destination written in the markdown or by a
+// shortcode.
 type Link struct {
 	Dest  string
 	Line  int  // line within the markdown source (1-based)
 	Image bool // an image rather than a link
 	Alt   string
+	// Ref is the content path a ref or relref shortcode (or template
+	// function) resolved to Dest, as written: "articles/x.md#part".
+	Ref string
+	// Shortcode names the shortcode that wrote the destination: "figure"
+	// for its src, link and attrlink, "ref", "relref", "youtube",
+	// "vimeo", or a site shortcode calling ref; "" for markdown.
+	Shortcode string
+}
+
+// Warning is something rendered otherwise than written that is not an
+// error: omitted raw HTML, a misplaced summary divider, a duplicate id.
+type Warning struct {
+	Line    int // line within the markdown source (1-based)
+	Message string
 }
 
 // Doc is a rendered document.
@@ -43,8 +57,13 @@ type Doc struct {
 	HTML     []byte
 	Headings []Heading // every heading, in order
 	IDs      []string  // every element id, sorted: headings and footnotes
-	Links    []Link
+	Links    []Link    // in source order
 	Words    int
+	Warnings []Warning // in source order
+	// Summary is the plain text before a <!--more--> divider and
+	// SummaryHTML its HTML; both are empty without a divider.
+	Summary     string
+	SummaryHTML []byte
 }
 
 // TOC returns the headings a table of contents lists: levels 2 and 3.
@@ -67,75 +86,259 @@ func (d *Doc) HasID(id string) bool {
 // ReadingTime is the minutes a reader needs at 230 words a minute, at least one.
 func (d *Doc) ReadingTime() int { return max(1, (d.Words+229)/230) }
 
+// Error is a problem with the content at a line of the markdown source.
+type Error struct {
+	Line int // 1-based
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errors lists every content problem of one document, in line order.
+type Errors []*Error
+
+func (l Errors) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap gives errors.Is and errors.As each error.
+func (l Errors) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// Options configure a Renderer.
+type Options struct {
+	// Unsafe keeps raw HTML written in the markdown, as Hugo's
+	// markup.goldmark.renderer.unsafe does. Off (the default), raw HTML
+	// is left out and each piece is reported in Doc.Warnings.
+	Unsafe bool
+	// Shortcodes are the site's own shortcodes (see
+	// shortcode.LoadTemplates); nil means built-ins only. A site
+	// shortcode of a built-in's name replaces the built-in, as in Hugo.
+	Shortcodes shortcode.Site
+}
+
+// Page is what a document's shortcodes know of the page it belongs to.
+// The zero Page has no title or parameters, and ref fails on it.
+type Page struct {
+	// Page is what site shortcodes see as .Page: the title, the front
+	// matter params and the site's title and params. The param shortcode
+	// reads it too. Its Render field is set by the renderer.
+	shortcode.Page
+	// Resolve returns the URL of a content file named by a ref or relref
+	// shortcode (or template function), without the #fragment, which the
+	// renderer keeps: "articles/x.md" or "x" → "/articles/x/". Relative
+	// paths are relative to this page's folder. Nil makes ref an error.
+	Resolve func(path string) (url string, err error)
+}
+
 // Renderer converts markdown. It is safe for use by one goroutine at a
 // time; make one per worker.
 type Renderer struct {
-	md  goldmark.Markdown
-	buf bytes.Buffer
+	md   goldmark.Markdown
+	opts Options
+	site shortcode.Site // opts.Shortcodes, bound to this renderer
+	cur  *state         // the render in progress, innermost first
+	buf  bytes.Buffer
 }
 
-// New returns a Renderer with the site's markdown dialect.
-func New() *Renderer {
-	md := goldmark.New(
+// New returns a Renderer with the site's markdown dialect and default
+// Options: raw HTML off, built-in shortcodes only.
+func New() *Renderer { return NewWith(Options{}) }
+
+// NewWith returns a Renderer with the given options.
+func NewWith(o Options) *Renderer {
+	r := &Renderer{opts: o, site: o.Shortcodes}
+	if b, ok := o.Shortcodes.(shortcode.Binder); ok {
+		// The templates' markdownify and ref work on the page this
+		// renderer is rendering, so they are bound to it.
+		r.site = b.Bind(shortcode.Funcs{
+			Markdownify: func(md string) (template.HTML, error) {
+				return r.cur.nested(md, false)
+			},
+			Ref: func(path string) (string, error) {
+				return r.cur.ref(path, "ref")
+			},
+		})
+	}
+	r.md = goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,         // tables, strikethrough, autolinks, task lists
-			extension.Footnote,    // [^1] footnotes, listed at the end
-			extension.Typographer, // "curly quotes", -- en and --- em dashes, ...
+			extension.GFM,            // tables, strikethrough, autolinks, task lists
+			extension.Footnote,       // [^1] footnotes, listed at the end
+			extension.DefinitionList, // Term\n: definition, as Hugo
+			extension.Typographer,    // "curly quotes", -- en and --- em dashes, ...
 		),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(), // ids from heading text, unique per page
+			parser.WithAttribute(),     // ## Title {#custom-id .class}, as Hugo
 		),
 		goldmark.WithRendererOptions(
-			// Raw HTML stays off (goldmark's default): markdown is the only
-			// markup, so content can never inject scripts or break layout.
-			renderer.WithNodeRenderers(util.Prioritized(headingRenderer{}, 100)),
+			// Raw HTML stays off unless Options.Unsafe: markdown is the
+			// only markup, so content cannot inject scripts or break the
+			// layout. htmlRenderer reports what it leaves out and keeps
+			// the HTML that {{% %}} shortcode templates write.
+			renderer.WithNodeRenderers(
+				util.Prioritized(headingRenderer{}, 100),
+				util.Prioritized(&htmlRenderer{r: r}, 100),
+			),
 		),
 	)
-	return &Renderer{md: md}
+	return r
 }
 
-// Render converts src to HTML and collects the document's facts.
+// Render converts src to HTML and collects the document's facts, for a
+// page without title, params or ref resolution (see RenderPage).
 func (r *Renderer) Render(src []byte) (*Doc, error) {
-	doc := r.md.Parser().Parse(text.NewReader(src))
+	return r.RenderPage(src, Page{})
+}
+
+// RenderPage converts src, the markdown body of page p, to HTML and
+// collects the document's facts. Problems with the content are returned
+// as Errors, each with its line in src; the Doc is returned with them,
+// rendered as far as possible, for previews.
+func (r *Renderer) RenderPage(src []byte, p Page) (*Doc, error) {
+	s := r.newState(src, &p, 0)
+	d, err := s.run()
+	if err != nil {
+		return nil, err
+	}
+	if len(s.errs) > 0 {
+		return d, s.errorList()
+	}
+	return d, nil
+}
+
+// run renders s.src: shortcodes first (expand), then goldmark.
+func (s *state) run() (*Doc, error) {
+	r := s.r
+	prev := r.cur
+	r.cur = s
+	defer func() { r.cur = prev }()
+
+	s.expand()
+	ids := &headingIDs{IDs: parser.NewContext().IDs(), s: s}
+	root := r.md.Parser().Parse(text.NewReader(s.out), parser.WithContext(parser.NewContext(parser.WithIDs(ids))))
+	s.liftBlocks(root)
 	d := &Doc{}
-	lines := lineStarts(src)
+	s.walk(root, d)
+
+	// Nested renders run while this one expands, never while it renders,
+	// so they can share the buffer; substitute copies out of it.
+	r.buf.Reset()
+	s.summaryAt = -1
+	s.renderBuf = &r.buf
+	if err := r.md.Renderer().Render(&r.buf, s.out, root); err != nil {
+		return nil, err
+	}
+	out := r.buf.Bytes()
+	if s.summaryAt >= 0 {
+		d.SummaryHTML = s.substitute(out[:s.summaryAt])
+		d.HTML = append(bytes.Clone(d.SummaryHTML), s.substitute(out[s.summaryAt:])...)
+	} else {
+		d.HTML = s.substitute(out)
+	}
+	if d.HTML == nil {
+		d.HTML = []byte{}
+	}
+
+	slices.SortStableFunc(s.links, func(a, b *linkAt) int { return a.off - b.off })
+	for _, l := range s.links {
+		if !l.consumed {
+			l.Link.Line = s.srcLine(l.off)
+			d.Links = append(d.Links, l.Link)
+		}
+	}
+	slices.SortStableFunc(s.warns, func(a, b Warning) int { return a.Line - b.Line })
+	d.Warnings = s.warns
+	return d, nil
+}
+
+// headingIDs makes heading ids from the text a shortcode stands for, not
+// its placeholder.
+type headingIDs struct {
+	parser.IDs
+	s *state
+}
+
+func (h *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	return h.IDs.Generate([]byte(h.s.substText(string(value), textOf)), kind)
+}
+
+// walk collects the document's facts and warnings.
+func (s *state) walk(root ast.Node, d *Doc) {
+	src := s.out
 	ids := map[string]bool{}
 	inWord := false // the text so far ends inside a word
-	words := func(b []byte) {
+	words := func(b string) {
 		var w int
 		w, inWord = countWords(b, inWord)
 		d.Words += w
 	}
-	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	var summary []ast.Node // top-level blocks before <!--more-->
+	divider := false
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		if n.Type() == ast.TypeBlock {
 			inWord = false
+			if n.Parent() == root && !divider {
+				summary = append(summary, n)
+			}
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			h := Heading{Level: n.Level, Text: plainText(n, src)}
+			h := Heading{Level: n.Level, Text: s.substText(plainText(n, src), textOf)}
 			if id, ok := n.AttributeString("id"); ok {
-				h.ID = string(id.([]byte))
+				h.ID = fmt.Sprint(attrString(id))
+				if ids[h.ID] {
+					s.warnOut(firstOffset(n, src), fmt.Sprintf("id %q is used twice on this page; links to it reach the first", h.ID))
+				}
 				ids[h.ID] = true
 			}
 			d.Headings = append(d.Headings, h)
 		case *ast.Link:
-			d.Links = append(d.Links, Link{Dest: string(n.Destination), Line: lineOf(lines, firstOffset(n, src))})
+			s.addMarkdownLink(n, string(n.Destination), false, "")
 		case *ast.Image:
-			d.Links = append(d.Links, Link{Dest: string(n.Destination), Line: lineOf(lines, firstOffset(n, src)), Image: true, Alt: plainText(n, src)})
+			s.addMarkdownLink(n, string(n.Destination), true, s.substText(plainText(n, src), textOf))
 		case *ast.Text:
 			// A word can span Text nodes: don<String ’>t, foo<Emphasis>bar.
-			words(n.Segment.Value(src))
+			v := string(n.Segment.Value(src))
+			if s.hasPlaceholder(v) {
+				s.checkInline(n, v)
+				v = s.substText(v, wordsOf)
+			}
+			words(v)
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				inWord = false
 			}
 		case *ast.AutoLink:
-			words(n.Label(src))
+			words(string(n.Label(src)))
 			if n.AutoLinkType == ast.AutoLinkURL {
-				d.Links = append(d.Links, Link{Dest: string(n.URL(src)), Line: lineOf(lines, firstOffset(n, src))})
+				s.links = append(s.links, &linkAt{off: s.srcOffset(firstOffset(n, src)), Link: Link{Dest: string(n.URL(src))}})
 			}
+		case *placeholderBlock:
+			words(s.results[n.id].words)
+			inWord = false
+		case *ast.HTMLBlock:
+			if s.checkHTMLBlock(n, root) {
+				divider = true
+				summary = summary[:len(summary)-1]
+			}
+		case *ast.RawHTML:
+			s.checkRawHTML(n)
 		}
 		if fn, ok := n.(*east.FootnoteLink); ok {
 			ref := "fnref"
@@ -149,19 +352,58 @@ func (r *Renderer) Render(src []byte) (*Doc, error) {
 		}
 		return ast.WalkContinue, nil
 	})
-	if err != nil {
-		return nil, err
+	s.flushRawWarns()
+	// Ids in HTML that shortcodes wrote, or that raw HTML keeps, are
+	// fragments links may point to as well.
+	for _, res := range s.results {
+		htmlIDs(res.html, ids)
+	}
+	for _, h := range s.keptHTML {
+		htmlIDs(h, ids)
 	}
 	for id := range ids {
 		d.IDs = append(d.IDs, id)
 	}
 	sort.Strings(d.IDs)
-	r.buf.Reset()
-	if err := r.md.Renderer().Render(&r.buf, src, doc); err != nil {
-		return nil, err
+	if divider {
+		var b strings.Builder
+		for _, n := range summary {
+			b.WriteString(blockText(n, src))
+			b.WriteByte(' ')
+		}
+		d.Summary = s.substText(strings.Join(strings.Fields(b.String()), " "), textOf)
 	}
-	d.HTML = bytes.Clone(r.buf.Bytes())
-	return d, nil
+}
+
+// attrString returns an attribute value as text.
+func attrString(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
+}
+
+// addMarkdownLink records a link or image written in markdown; a
+// destination written by a ref shortcode takes over the link that the
+// shortcode reported.
+func (s *state) addMarkdownLink(n ast.Node, dest string, image bool, alt string) {
+	l := &linkAt{off: s.srcOffset(firstOffset(n, s.out)), Link: Link{Dest: dest, Image: image, Alt: alt}}
+	if s.hasPlaceholder(dest) {
+		l.Dest = s.substText(dest, textOf)
+		failed := false
+		s.eachPlaceholder(dest, func(res *result) {
+			failed = failed || res.failed
+			if res.ref >= 0 {
+				from := s.links[res.ref]
+				from.consumed = true
+				l.Ref, l.Shortcode = from.Ref, from.Shortcode
+			}
+		})
+		if failed {
+			return // the call's error says what is wrong
+		}
+	}
+	s.links = append(s.links, l)
 }
 
 func itoa(i int) string {
@@ -192,9 +434,9 @@ func lineOf(starts []int, off int) int {
 	return max(i, 1)
 }
 
-// firstOffset returns the source offset of an inline node: where goldmark
-// recorded it starts, else its first text segment, else the first line of
-// its enclosing block.
+// firstOffset returns the source offset of a node: where goldmark
+// recorded it starts, else its first text segment or line, else the
+// first line of its enclosing block.
 func firstOffset(n ast.Node, src []byte) int {
 	if pos := n.Pos(); pos >= 0 {
 		return pos
@@ -204,7 +446,7 @@ func firstOffset(n ast.Node, src []byte) int {
 			return t.Segment.Start
 		}
 	}
-	for p := n.Parent(); p != nil; p = p.Parent() {
+	for p := n; p != nil; p = p.Parent() {
 		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
 			return p.Lines().At(0).Start
 		}
@@ -236,9 +478,38 @@ func plainText(n ast.Node, src []byte) string {
 	return b.String()
 }
 
+// blockText is plainText with a space between blocks and without code,
+// for the summary.
+func blockText(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if c.Type() == ast.TypeBlock {
+			b.WriteByte(' ')
+		}
+		switch c := c.(type) {
+		case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.WriteString(html.UnescapeString(string(c.Value)))
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
 // countWords counts the words that start in b; in says whether the text
 // before b ended inside a word. It also returns whether b does.
-func countWords(b []byte, in bool) (int, bool) {
+func countWords(b string, in bool) (int, bool) {
 	n := 0
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -247,7 +518,7 @@ func countWords(b []byte, in bool) (int, bool) {
 			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 			i++
 		} else {
-			r, size := utf8.DecodeRune(b[i:])
+			r, size := utf8.DecodeRuneInString(b[i:])
 			space = unicode.IsSpace(r)
 			i += size
 		}
@@ -257,61 +528,4 @@ func countWords(b []byte, in bool) (int, bool) {
 		in = !space
 	}
 	return n, in
-}
-
-// headingRenderer renders headings with their id and the heading text as
-// a link to itself, so every section has a visible, shareable anchor (the
-// pattern MDN uses; layouts style it). Headings that already contain a
-// link get a separate "#" link instead, since links cannot nest.
-type headingRenderer struct{}
-
-func (headingRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(ast.KindHeading, renderHeading)
-}
-
-func renderHeading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	n := node.(*ast.Heading)
-	idAttr, hasID := n.AttributeString("id")
-	id, _ := idAttr.([]byte)
-	wrap := hasID && !containsLink(n)
-	level := byte('0' + n.Level)
-	if entering {
-		w.WriteString("<h")
-		w.WriteByte(level)
-		if hasID {
-			w.WriteString(` id="`)
-			w.Write(util.EscapeHTML(id))
-			w.WriteByte('"')
-		}
-		w.WriteByte('>')
-		if wrap {
-			w.WriteString(`<a class="anchor" href="#`)
-			w.Write(util.EscapeHTML(id))
-			w.WriteString(`">`)
-		}
-		return ast.WalkContinue, nil
-	}
-	if wrap {
-		w.WriteString("</a>")
-	} else if hasID {
-		w.WriteString(` <a class="anchor" href="#`)
-		w.Write(util.EscapeHTML(id))
-		w.WriteString(`" aria-label="Link to this section">#</a>`)
-	}
-	w.WriteString("</h")
-	w.WriteByte(level)
-	w.WriteString(">\n")
-	return ast.WalkContinue, nil
-}
-
-func containsLink(n ast.Node) bool {
-	found := false
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering && (c.Kind() == ast.KindLink || c.Kind() == ast.KindAutoLink) {
-			found = true
-			return ast.WalkStop, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return found
 }

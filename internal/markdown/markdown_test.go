@@ -1,11 +1,15 @@
 package markdown
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
+
+	"github.com/cassidine/site/internal/shortcode"
 )
 
 // render renders src with a new Renderer and fails the test on error.
@@ -73,7 +77,7 @@ func TestFootnotes(t *testing.T) {
 		`<a href="#fnref:1" class="footnote-backref"`,
 	}, []string{"[^1]", "[^note]"})
 	// Every id in the HTML is in IDs, including the second reference to [^1].
-	for _, id := range htmlIDs(string(d.HTML)) {
+	for _, id := range idsIn(string(d.HTML)) {
 		if !d.HasID(id) {
 			t.Errorf("HasID(%q): got false, want true (IDs %q)", id, d.IDs)
 		}
@@ -88,8 +92,8 @@ func TestFootnotes(t *testing.T) {
 	}
 }
 
-// htmlIDs returns the values of the id attributes in html.
-func htmlIDs(html string) []string {
+// idsIn returns the values of the id attributes in html.
+func idsIn(html string) []string {
 	var ids []string
 	for _, part := range strings.Split(html, ` id="`)[1:] {
 		ids = append(ids, part[:strings.IndexByte(part, '"')])
@@ -427,6 +431,101 @@ func TestRenderersInParallel(t *testing.T) {
 				}
 				if string(d.HTML) != string(want.HTML) || d.Words != want.Words {
 					t.Errorf("got %s (%d words), want %s (%d words)", d.HTML, d.Words, want.HTML, want.Words)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestRawHTMLIsReported(t *testing.T) {
+	d := render(t, "Text <b>x</b>\n\n<div>\nhidden\n</div>\n\n<!-- quiet -->\n")
+	want := []Warning{
+		{1, "raw HTML left out: <b>, </b> (raw HTML is off; write markdown, or use a shortcode)"},
+		{3, "raw HTML left out: <div> … (raw HTML is off; write markdown, or use a shortcode)"},
+	}
+	if !slices.Equal(d.Warnings, want) {
+		t.Errorf("Warnings:\n got %+v\nwant %+v", d.Warnings, want)
+	}
+	d, err := NewWith(Options{Unsafe: true}).Render([]byte("Text <b>x</b>\n"))
+	if err != nil || len(d.Warnings) != 0 || !strings.Contains(string(d.HTML), "<b>x</b>") {
+		t.Errorf("Unsafe: got %s, warnings %+v, error %v; want the HTML kept, no warnings", d.HTML, d.Warnings, err)
+	}
+}
+
+// TestErrors checks that content errors come as Errors, each with its
+// line, and that the Doc comes with them.
+func TestErrors(t *testing.T) {
+	d, err := New().Render([]byte("a\n\n{{< nosuch >}}\n\nb {{< figure >}}\n"))
+	var errs Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("got %v, want Errors", err)
+	}
+	var lines []int
+	for _, e := range errs {
+		lines = append(lines, e.Line)
+	}
+	if !slices.Equal(lines, []int{3, 5}) {
+		t.Errorf("lines: got %v, want [3 5] (errors %v)", lines, err)
+	}
+	if d == nil || !strings.Contains(string(d.HTML), "<p>a</p>") {
+		t.Errorf("Doc with errors: got %v, want the rest rendered", d)
+	}
+	if d, err := New().Render([]byte("fine")); err != nil || d == nil {
+		t.Errorf("no errors: got %v, %v; want a Doc and nil", d, err)
+	}
+}
+
+// TestRendererReuseShortcodes checks that nothing of one page's
+// shortcodes carries over to the next.
+func TestRendererReuseShortcodes(t *testing.T) {
+	r := New()
+	page := func(author string) Page {
+		return Page{Page: shortcode.Page{Params: map[string]any{"author": author}}, Resolve: func(p string) (string, error) { return "/" + author + "/", nil }}
+	}
+	first, err := r.RenderPage([]byte("{{< param author >}} [x]({{< ref \"a\" >}})\n"), page("ann"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.RenderPage([]byte("{{< param author >}} [x]({{< ref \"a\" >}})\n"), page("bo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `<p>ann <a href="/ann/">x</a></p>`; strings.TrimSpace(string(first.HTML)) != want {
+		t.Errorf("first: got %s, want %s", first.HTML, want)
+	}
+	if want := `<p>bo <a href="/bo/">x</a></p>`; strings.TrimSpace(string(second.HTML)) != want {
+		t.Errorf("second: got %s, want %s", second.HTML, want)
+	}
+	if len(second.Links) != 1 || second.Links[0].Dest != "/bo/" {
+		t.Errorf("second links: got %+v, want one to /bo/", second.Links)
+	}
+}
+
+// TestRenderersInParallelWithSite runs one Renderer per goroutine over
+// one set of site templates, as the build does; run with -race.
+func TestRenderersInParallelWithSite(t *testing.T) {
+	ts, err := shortcode.LoadTemplates(fstest.MapFS{
+		"sc/note.html": {Data: []byte(`<div class="note">{{ .Inner | markdownify }} {{ ref . "x" }}</div>`)},
+	}, "sc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := []byte("{{< note >}}*a*{{< /note >}}\n\n{{% note %}}b{{% /note %}}\n")
+	page := Page{Resolve: func(p string) (string, error) { return "/" + p + "/", nil }}
+	want, err := NewWith(Options{Shortcodes: ts}).RenderPage(src, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			r := NewWith(Options{Shortcodes: ts})
+			for range 20 {
+				d, err := r.RenderPage(src, page)
+				if err != nil || string(d.HTML) != string(want.HTML) || len(d.Links) != len(want.Links) {
+					t.Errorf("got %s, %d links, %v; want %s, %d links", d.HTML, len(d.Links), err, want.HTML, len(want.Links))
 					return
 				}
 			}

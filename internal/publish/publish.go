@@ -2,12 +2,14 @@
 // Netlify scheduled function can rebuild the site then and only then.
 //
 // Every production build writes /schedule.json: when it was built and the
-// dates of the articles it left out because they are dated in the future.
-// The function (cmd/publish) runs hourly, reads that file from the live
-// site, and triggers the site's build hook when one of those dates has
-// passed. The new build publishes the article and no longer lists it, so
-// the hook fires once per due article; if a build fails, the next run
-// tries again.
+// dates at which a build would change the site: those of the pages it
+// left out because they are scheduled (publishDate or date in the
+// future), and the expiryDate of the pages it published that expire. The
+// function (cmd/publish) runs hourly, reads that file from the live site,
+// and triggers the site's build hook when one of those dates has passed.
+// The new build publishes the article (or takes the expired page down) and
+// no longer lists the date, so the hook fires once per date; if a build
+// fails, the next run tries again.
 package publish
 
 import (
@@ -27,7 +29,7 @@ const File = "schedule.json"
 // Schedule is what a build knows about articles scheduled for later.
 type Schedule struct {
 	Built     time.Time   `json:"built"`
-	Scheduled []time.Time `json:"scheduled"` // dates of articles left out as future-dated
+	Scheduled []time.Time `json:"scheduled"` // dates of pages left out as future-dated, and of published pages' expiry
 }
 
 // Due returns the earliest scheduled date that has passed by now: a build

@@ -22,6 +22,7 @@ type Booking struct {
 	Message     string     // may span lines; every other text field is one line
 	QuizResult  string     // a QuizResult ID, or ""; not checked to exist, so a stale one does not stop a booking
 	IPHash      string     // HMAC of the client IP with the site secret; never the raw IP
+	TimeZone    string     // the prospect's IANA zone, as their browser reported it, or "" when unknown
 	Sequence    int        // the invite's SEQUENCE: 0, then +1 per reschedule or cancel
 	CancelledAt *time.Time // nil while the booking holds its slot
 }
@@ -34,7 +35,7 @@ type OutboxMessage struct {
 	ID          int64 // assigned by the store
 	CreatedAt   time.Time
 	Booking     string // the booking it concerns, or ""
-	Kind        string // "confirmation", "notice", "cancellation", "cancel-notice", "reschedule", "quiz-result"
+	Kind        string // "confirmation", "confirmation-notice", "cancellation", "reschedule", "existing", "reminder", "quiz-result", "lead-alert", ...
 	To          string
 	Payload     []byte    // the message, as the mail package encodes it (JSON)
 	Attempts    int       // sending attempts so far
@@ -57,7 +58,7 @@ const MaxBookingLength = 24 * time.Hour
 // more than booking.MaxText characters in Name, Company, Role,
 // CompanySize or a challenge, more than booking.MaxMessage in Message,
 // more than booking.MaxChallenges challenges or an empty one, more than
-// 128 characters in IPHash. These are the booking form's own rules, so a
+// 128 characters in IPHash, a TimeZone booking.LoadZone does not know. These are the booking form's own rules, so a
 // booking the form accepted is never refused for them.
 //
 // Messages to queue (msgs, and what build returns) are checked too: Kind

@@ -32,7 +32,7 @@ const (
 const defaultPruneEvery = 100
 
 const bookingColumns = `id, created_at, start_at, end_at, name, email, company, role, company_size,
-	challenges, message, quiz_result, ip_hash, sequence, cancelled_at`
+	challenges, message, quiz_result, ip_hash, sequence, cancelled_at, time_zone`
 
 const outboxColumns = `id, created_at, booking, kind, recipient, payload, attempts, next_attempt,
 	last_error, sent_at`
@@ -83,11 +83,11 @@ func (s *db) CreateBooking(ctx context.Context, b *Booking, msgs []OutboxMessage
 		// told apart from the slot's unique index, which still raises.
 		res, err := tx.ExecContext(ctx,
 			`INSERT INTO bookings (`+bookingColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, NULL)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, NULL, $14)
 			ON CONFLICT (id) DO NOTHING`,
 			b.ID, s.d.timeArg(b.CreatedAt), s.d.timeArg(b.Start), s.d.timeArg(b.End),
 			b.Name, b.Email, b.Company, b.Role, b.CompanySize, challenges, b.Message,
-			nullString(b.QuizResult), b.IPHash)
+			nullString(b.QuizResult), b.IPHash, b.TimeZone)
 		if err != nil {
 			return withMessage(s.wrap(err, "create booking "+b.ID), ECONFLICT, msgSlotTaken)
 		}
@@ -565,6 +565,9 @@ func validateBooking(b *Booking) error {
 	if b.QuizResult != "" && !ValidID(b.QuizResult) {
 		return Errorf(EINVALID, "quiz result %q is not a store id", b.QuizResult)
 	}
+	if _, ok := booking.LoadZone(b.TimeZone); b.TimeZone != "" && !ok {
+		return Errorf(EINVALID, "time zone %q is not a known zone", b.TimeZone)
+	}
 	return nil
 }
 
@@ -622,7 +625,7 @@ func scanBooking(row interface{ Scan(...any) error }, b *Booking) error {
 		quiz                           sql.NullString
 	)
 	if err := row.Scan(&b.ID, &created, &start, &end, &b.Name, &b.Email, &b.Company, &b.Role,
-		&b.CompanySize, &challenges, &b.Message, &quiz, &b.IPHash, &b.Sequence, &cancelled); err != nil {
+		&b.CompanySize, &challenges, &b.Message, &quiz, &b.IPHash, &b.Sequence, &cancelled, &b.TimeZone); err != nil {
 		return err
 	}
 	b.CreatedAt, b.Start, b.End = created.Time, start.Time, end.Time

@@ -176,6 +176,24 @@ func utc(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
+// utcPtr is utc for an optional time, as a new pointer (nil stays nil).
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := utc(*t)
+	return &u
+}
+
+// nullTime is an optional time as a query argument: nil (SQL NULL) or the
+// dialect's form of *t.
+func (s *db) nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return s.d.timeArg(*t)
+}
+
 // sqliteTimeLayout is how SQLite stores times: fixed width, so text order is
 // time order and ORDER BY / range queries on the column just work.
 const sqliteTimeLayout = "2006-01-02T15:04:05.000000Z"

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const quizColumns = `id, created_at, answers, overall, band, dimensions, email, consent_at`
+const quizColumns = `id, created_at, answers, overall, band, dimensions, email, consent_at, contact_consent_at`
 
 func (s *db) SaveQuizResult(ctx context.Context, r *QuizResult) error {
 	if err := s.check(); err != nil {
@@ -22,10 +22,8 @@ func (s *db) SaveQuizResult(ctx context.Context, r *QuizResult) error {
 		r.CreatedAt = time.Now()
 	}
 	r.CreatedAt = utc(r.CreatedAt)
-	if r.ConsentAt != nil {
-		t := utc(*r.ConsentAt)
-		r.ConsentAt = &t // a copy: the caller's time value stays theirs
-	}
+	// Copies: the caller's time values stay theirs.
+	r.ConsentAt, r.ContactConsentAt = utcPtr(r.ConsentAt), utcPtr(r.ContactConsentAt)
 	if err := validateQuizResult(r); err != nil {
 		return err
 	}
@@ -42,14 +40,10 @@ func (s *db) insertQuizResult(ctx context.Context, q querier, r *QuizResult) err
 	if err != nil {
 		return err
 	}
-	var consentAt any
-	if r.ConsentAt != nil {
-		consentAt = s.d.timeArg(*r.ConsentAt)
-	}
 	_, err = q.ExecContext(ctx,
-		`INSERT INTO quiz_results (`+quizColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		`INSERT INTO quiz_results (`+quizColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		r.ID, s.d.timeArg(r.CreatedAt), answers, r.Overall, r.Band, dimensions,
-		nullString(r.Email), consentAt)
+		nullString(r.Email), s.nullTime(r.ConsentAt), s.nullTime(r.ContactConsentAt))
 	if err != nil {
 		return withMessage(s.wrap(err, "save quiz result "+r.ID), ECONFLICT, "a quiz result with this id already exists")
 	}
@@ -74,7 +68,7 @@ func (s *db) QuizResult(ctx context.Context, id string) (*QuizResult, error) {
 	return &r, nil
 }
 
-func (s *db) SetQuizEmail(ctx context.Context, id, email string, at time.Time) error {
+func (s *db) SetQuizEmail(ctx context.Context, id, email string, at time.Time, contact bool) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -87,12 +81,17 @@ func (s *db) SetQuizEmail(ctx context.Context, id, email string, at time.Time) e
 	if !ValidID(id) {
 		return Errorf(ENOTFOUND, "quiz result not found")
 	}
+	var contactAt *time.Time
+	if contact {
+		contactAt = &at
+	}
 	// The first address given stays: a shared result link must not let
 	// anyone replace its owner's address (the same one again is fine).
+	// Without contact, an earlier agreement to be contacted stays too.
 	res, err := s.w.ExecContext(ctx,
-		`UPDATE quiz_results SET email = $1, consent_at = $2
+		`UPDATE quiz_results SET email = $1, consent_at = $2, contact_consent_at = COALESCE($4, contact_consent_at)
 		WHERE id = $3 AND (email IS NULL OR lower(email) = lower($1))`,
-		email, s.d.timeArg(utc(at)), id)
+		email, s.d.timeArg(utc(at)), id, s.nullTime(utcPtr(contactAt)))
 	if err != nil {
 		return s.wrap(err, "set e-mail on quiz result "+id)
 	}
@@ -137,15 +136,15 @@ func (s *db) QuizResults(ctx context.Context, since time.Time) ([]QuizResult, er
 // scanQuizResult reads the columns of quizColumns into r.
 func scanQuizResult(row interface{ Scan(...any) error }, r *QuizResult) error {
 	var (
-		created, consent    timeValue
-		answers, dimensions []byte
-		email               sql.NullString
+		created, consent, contact timeValue
+		answers, dimensions       []byte
+		email                     sql.NullString
 	)
-	if err := row.Scan(&r.ID, &created, &answers, &r.Overall, &r.Band, &dimensions, &email, &consent); err != nil {
+	if err := row.Scan(&r.ID, &created, &answers, &r.Overall, &r.Band, &dimensions, &email, &consent, &contact); err != nil {
 		return err
 	}
 	r.CreatedAt = created.Time
-	r.ConsentAt = consent.ptr()
+	r.ConsentAt, r.ContactConsentAt = consent.ptr(), contact.ptr()
 	r.Email = email.String
 	if err := json.Unmarshal(answers, &r.Answers); err != nil {
 		return fmt.Errorf("answers of quiz result %s: %w", r.ID, err)

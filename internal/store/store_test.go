@@ -343,3 +343,29 @@ func TestNewID(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaContactConsentNeedsEmail checks migration 0004's constraint
+// on its own: a row that agrees to be contacted without an address is
+// refused by the table itself, whatever the Go code does.
+func TestSchemaContactConsentNeedsEmail(t *testing.T) {
+	for _, b := range []struct {
+		name    string
+		backend storetest.Backend
+		at      any
+	}{
+		{"sqlite", storetest.SQLite, "2026-11-20T14:30:00.000000Z"},
+		{"postgres", storetest.Postgres, time.Date(2026, 11, 20, 14, 30, 0, 0, time.UTC)},
+	} {
+		t.Run(b.name, func(t *testing.T) {
+			s := storetest.MustOpen(t, b.backend(t))
+			insert := `INSERT INTO quiz_results (id, created_at, answers, overall, band, dimensions, email, consent_at, contact_consent_at)
+				VALUES ($1, $2, '{}', 50, 'scaling', '{}', $3, $4, $5)`
+			if err := store.Exec(t.Context(), s, insert, store.NewID(), b.at, "ann@example.com", b.at, b.at); err != nil {
+				t.Errorf("both consents with an address: %v", err)
+			}
+			if err := store.Exec(t.Context(), s, insert, store.NewID(), b.at, nil, nil, b.at); err == nil {
+				t.Error("consent to be contacted without an address: inserted, want refused")
+			}
+		})
+	}
+}

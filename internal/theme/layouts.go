@@ -173,6 +173,8 @@ func (s *Site) funcs(l **Layouts) template.FuncMap {
 		"limit":   limit,
 		"jsonLD":  s.jsonLD,
 		"tagURL":  TagURL,
+		// categoryURL is the URL of a category's page.
+		"categoryURL": CategoryURL,
 		// dict builds a map from key, value pairs, to pass several values
 		// to a partial: {{template "partials/field.html" (dict "Name" "email")}}.
 		"dict": func(kv ...any) (map[string]any, error) {
@@ -245,9 +247,19 @@ func (s *Site) jsonLD(d Data) any {
 		org["@context"] = "https://schema.org"
 		return org
 	case content.KindArticle:
-		author := map[string]any{"@type": "Person", "name": s.Author}
+		var author any = map[string]any{"@type": "Person", "name": s.Author}
 		if s.Author == "" || s.Author == s.Title {
 			author = map[string]any{"@type": "Organization", "name": s.Title}
+		}
+		if len(p.Authors) > 0 {
+			people := make([]any, len(p.Authors))
+			for i, name := range p.Authors {
+				people[i] = map[string]any{"@type": "Person", "name": name}
+			}
+			author = people
+			if len(people) == 1 {
+				author = people[0]
+			}
 		}
 		a := map[string]any{
 			"@context":         "https://schema.org",
@@ -262,7 +274,9 @@ func (s *Site) jsonLD(d Data) any {
 			"publisher":        map[string]any{"@type": "Organization", "name": s.Title, "url": s.BaseURL},
 			"wordCount":        p.WordCount,
 		}
-		if len(p.Tags) > 0 {
+		if kw := p.Keywords; len(kw) > 0 {
+			a["keywords"] = strings.Join(kw, ", ")
+		} else if len(p.Tags) > 0 {
 			a["keywords"] = strings.Join(p.Tags, ", ")
 		}
 		if img := p.ImageURL(s); img != "" {

@@ -13,13 +13,14 @@ import (
 // the published articles and tags.
 type Site struct {
 	*content.Site
-	Articles []*Page // published articles, newest first
-	Tags     []*Tag  // by name
-	Pages    []*Page // home and pages, by URL
-	Now      time.Time
-	Dev      bool       // built by site serve: live reload and draft badges on
-	Quiz     *quiz.Quiz // the readiness quiz, if content/quiz.toml exists
-	QuizVer  string     // the quiz's version (a hash of quiz.toml), for stale forms
+	Articles   []*Page // published articles, weighted first (lightest first), then newest first
+	Tags       []*Tag  // by URL
+	Categories []*Tag  // by URL
+	Pages      []*Page // home and pages, by URL
+	Now        time.Time
+	Dev        bool       // built by site serve: live reload and draft badges on
+	Quiz       *quiz.Quiz // the readiness quiz, if content/quiz.toml exists
+	QuizVer    string     // the quiz's version (a hash of quiz.toml), for stale forms
 
 	// AssetURLs maps static CSS and JS files ("css/site.css") to their
 	// fingerprinted URLs, for the asset function.
@@ -79,11 +80,13 @@ func (p *Page) ImageURL(s *Site) string {
 	return s.AbsURL(img)
 }
 
-// Tag is one tag with its articles, newest first.
+// Tag is one term of a taxonomy (a tag or a category) with its articles,
+// in the order of Site.Articles.
 type Tag struct {
 	Name     string
 	Slug     string
 	URL      string
+	Taxonomy string // "tags" or "categories"
 	Articles []*Page
 }
 
@@ -94,8 +97,9 @@ type List struct {
 	Total  int    // number of pages
 	Prev   string // URL of the previous page, or ""
 	Next   string // URL of the next page, or ""
-	Tag    *Tag   // on tag pages
+	Tag    *Tag   // on tag and category pages: the term
 	All    int    // articles in the whole list
+	Terms  []*Tag // on /tags/ and /categories/: every term of that taxonomy
 }
 
 // Data is the value templates execute with.
@@ -115,8 +119,21 @@ func (s *Site) AbsURL(p string) string {
 	return strings.TrimSuffix(s.BaseURL, "/") + "/" + strings.TrimPrefix(p, "/")
 }
 
+// Taxonomies: tags and categories, as in Hugo.
+const (
+	Tags       = "tags"
+	Categories = "categories"
+)
+
 // TagURL is the URL of a tag's page.
-func TagURL(name string) string { return "/tags/" + content.Slugify(name) + "/" }
+func TagURL(name string) string { return TermURL(Tags, name) }
+
+// CategoryURL is the URL of a category's page.
+func CategoryURL(name string) string { return TermURL(Categories, name) }
+
+// TermURL is the URL of a term's page in a taxonomy ("tags", "categories"):
+// its name made a URL segment as Hugo does ("Supply Chain" → /tags/supply-chain/).
+func TermURL(taxonomy, name string) string { return "/" + taxonomy + "/" + content.URLize(name) + "/" }
 
 // Site paths of the generated pages the function links to or renders.
 const (

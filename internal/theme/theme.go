@@ -100,13 +100,15 @@ func LoadQuiz(src Sources) (q *quiz.Quiz, version string, err error) {
 }
 
 // Theme renders single pages outside a build, in the site's own look: the
-// function's result, form and message pages. It reads site.toml, quiz.toml,
+// function's result, form and message pages, and the HTML of its emails
+// (RenderEmail). It reads site.toml, quiz.toml,
 // the layouts, the static CSS and JS (for their URLs) and the titles of the
 // content pages (to name the pages a quiz result recommends). It is safe
 // for concurrent use.
 type Theme struct {
 	site    *Site
 	layouts *Layouts
+	email   *emailLayout // nil: the site's emails are plain text
 	rules   *booking.Rules
 }
 
@@ -130,12 +132,14 @@ func Load(src Sources, baseURL string) (*Theme, error) {
 	errs.Add(err)
 	l, err := LoadLayouts(src.Layouts, src.LayoutsDir, s)
 	errs.Add(err)
+	email, err := loadEmailLayout(src.Layouts, src.LayoutsDir)
+	errs.Add(err)
 	rules, err := booking.FromSite(settings)
 	errs.Add(err)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return &Theme{site: s, layouts: l, rules: rules}, nil
+	return &Theme{site: s, layouts: l, email: email, rules: rules}, nil
 }
 
 // titles maps the URL of each content page, the quiz and the booking page

@@ -341,3 +341,33 @@ func Parts(t testing.TB, h map[string][]string, body io.Reader) []Part {
 	}
 	return []Part{part}
 }
+
+// Tree describes the MIME structure of a message (its header and body, or
+// a part's) as media types, children in parentheses:
+// "multipart/mixed(multipart/alternative(text/plain text/html) application/ics)".
+func Tree(t testing.TB, h map[string][]string, body io.Reader) string {
+	t.Helper()
+	var ct string
+	if v := h["Content-Type"]; len(v) > 0 {
+		ct = v[0]
+	}
+	mediaType, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		t.Fatalf("Content-Type %q: %v", ct, err)
+	}
+	if !strings.HasPrefix(mediaType, "multipart/") {
+		return mediaType
+	}
+	var kids []string
+	r := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := r.NextRawPart()
+		if err == io.EOF {
+			return mediaType + "(" + strings.Join(kids, " ") + ")"
+		}
+		if err != nil {
+			t.Fatalf("MIME: %v", err)
+		}
+		kids = append(kids, Tree(t, p.Header, p))
+	}
+}

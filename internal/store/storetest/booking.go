@@ -31,6 +31,7 @@ func newBooking(start time.Time) *store.Booking {
 		Challenges:  []string{"missed deadlines", "founder bottleneck"},
 		Message:     "Hello,\r\nwe grew from 12 to 40 people.\n\tWhere do we start?",
 		IPHash:      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		TimeZone:    "Europe/London",
 	}
 }
 
@@ -534,6 +535,9 @@ func testBookingInvalid(t *testing.T, open Opener) {
 		{name: "empty challenge", change: func(b *store.Booking) { b.Challenges = []string{""} }},
 		{name: "quiz result not an id", change: func(b *store.Booking) { b.QuizResult = "42" }},
 		{name: "ip hash too long", change: func(b *store.Booking) { b.IPHash = strings.Repeat("f", 129) }},
+		{name: "unknown time zone", change: func(b *store.Booking) { b.TimeZone = "Mars/Olympus_Mons" }},
+		{name: "time zone Local", change: func(b *store.Booking) { b.TimeZone = "Local" }},
+		{name: "time zone too long", change: func(b *store.Booking) { b.TimeZone = "Europe/" + strings.Repeat("x", 60) }},
 		{name: "already cancelled", change: func(b *store.Booking) { b.CancelledAt = &at }},
 		{name: "negative sequence", change: func(b *store.Booking) { b.Sequence = -1 }},
 		{name: "message without kind", msg: func(m *store.OutboxMessage) { m.Kind = "" }},
@@ -923,6 +927,7 @@ func diffBooking(got, want *store.Booking) string {
 		{"Message", got.Message, want.Message},
 		{"QuizResult", got.QuizResult, want.QuizResult},
 		{"IPHash", got.IPHash, want.IPHash},
+		{"TimeZone", got.TimeZone, want.TimeZone},
 	} {
 		if f.g != f.w {
 			add(f.name, fmt.Sprintf("%.60q", f.g), fmt.Sprintf("%.60q", f.w))

@@ -81,7 +81,7 @@ func testQuizNotFound(t *testing.T, open Opener) {
 		if code := store.ErrorCode(err); code != store.ENOTFOUND {
 			t.Errorf("QuizResult(%q) = %v, %v; want code %s, got %q", id, r, err, store.ENOTFOUND, code)
 		}
-		err = s.SetQuizEmail(t.Context(), id, "a@example.com", t0)
+		err = s.SetQuizEmail(t.Context(), id, "a@example.com", t0, true)
 		if code := store.ErrorCode(err); code != store.ENOTFOUND {
 			t.Errorf("SetQuizEmail(%q): got code %q (%v), want %s", id, code, err, store.ENOTFOUND)
 		}
@@ -109,7 +109,7 @@ func testQuizConsentEmail(t *testing.T, open Opener) {
 		{"ceo@example.com", t0.Add(2 * time.Minute)},
 		{"CEO@example.com", t0.Add(5 * time.Minute)}, // the same address again renews the consent
 	} {
-		if err := s.SetQuizEmail(t.Context(), r.ID, step.email, step.at); err != nil {
+		if err := s.SetQuizEmail(t.Context(), r.ID, step.email, step.at, false); err != nil {
 			t.Fatalf("SetQuizEmail(%q): %v", step.email, err)
 		}
 		got, err := s.QuizResult(t.Context(), r.ID)
@@ -117,9 +117,9 @@ func testQuizConsentEmail(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 		wantAt := step.at.UTC().Truncate(time.Microsecond)
-		if got.Email != step.email || got.ConsentAt == nil || !got.ConsentAt.Equal(wantAt) || got.ConsentAt.Location() != time.UTC {
-			t.Errorf("after SetQuizEmail(%q, %v): got Email %q ConsentAt %v, want %q and %v UTC",
-				step.email, step.at, got.Email, got.ConsentAt, step.email, wantAt)
+		if got.Email != step.email || got.ConsentAt == nil || !got.ConsentAt.Equal(wantAt) || got.ConsentAt.Location() != time.UTC || got.ContactConsentAt != nil {
+			t.Errorf("after SetQuizEmail(%q, %v): got Email %q ConsentAt %v ContactConsentAt %v, want %q and %v UTC, no consent to contact",
+				step.email, step.at, got.Email, got.ConsentAt, got.ContactConsentAt, step.email, wantAt)
 		}
 		if diff := diffResult(got, &store.QuizResult{
 			ID: r.ID, CreatedAt: r.CreatedAt, Answers: r.Answers, Overall: r.Overall, Band: r.Band,
@@ -130,12 +130,12 @@ func testQuizConsentEmail(t *testing.T, open Opener) {
 	}
 	// Another address, as anyone holding the result's link could send,
 	// does not replace the owner's.
-	err = s.SetQuizEmail(t.Context(), r.ID, "attacker@example.net", t0.Add(10*time.Minute))
+	err = s.SetQuizEmail(t.Context(), r.ID, "attacker@example.net", t0.Add(10*time.Minute), true)
 	if code := store.ErrorCode(err); code != store.ECONFLICT {
 		t.Errorf("SetQuizEmail with another address: got code %q (%v), want %s", code, err, store.ECONFLICT)
 	}
-	if got, _ := s.QuizResult(t.Context(), r.ID); got == nil || got.Email != "CEO@example.com" {
-		t.Errorf("after another address was refused: the result's email is %v, want CEO@example.com", got)
+	if got, _ := s.QuizResult(t.Context(), r.ID); got == nil || got.Email != "CEO@example.com" || got.ContactConsentAt != nil {
+		t.Errorf("after another address was refused: the result is %+v, want CEO@example.com and no consent to contact", got)
 	}
 
 	for _, tc := range []struct {
@@ -148,12 +148,88 @@ func testQuizConsentEmail(t *testing.T, open Opener) {
 		{"header injection", "a@example.com\r\nBcc: x@example.com", t0},
 		{"zero time", "a@example.com", time.Time{}},
 	} {
-		err := s.SetQuizEmail(t.Context(), r.ID, tc.email, tc.at)
+		err := s.SetQuizEmail(t.Context(), r.ID, tc.email, tc.at, true)
 		if code := store.ErrorCode(err); code != store.EINVALID {
 			t.Errorf("SetQuizEmail %s: got code %q (%v), want %s", tc.name, code, err, store.EINVALID)
 		}
 	}
 }
+
+// testQuizContactConsent: agreeing to be contacted is a second, optional
+// consent, kept apart from asking for the result. It is recorded when
+// given, renewed when given again, left as it was by a later request
+// without it, and never taken from another address.
+func testQuizContactConsent(t *testing.T, open Opener) {
+	s := MustOpen(t, open)
+	r := newResult(t0)
+	if err := s.SaveQuizResult(t.Context(), r); err != nil {
+		t.Fatal(err)
+	}
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	for _, step := range []struct {
+		name        string
+		email       string
+		at          time.Time
+		contact     bool
+		wantConsent time.Time
+		wantContact time.Time // zero: none
+	}{
+		{"result only", "ceo@example.com", at(1), false, at(1), time.Time{}},
+		{"then agrees to be contacted", "ceo@example.com", at(2), true, at(2), at(2)},
+		{"asks again without", "CEO@example.com", at(3), false, at(3), at(2)},
+		{"agrees again", "ceo@example.com", at(4), true, at(4), at(4)},
+	} {
+		if err := s.SetQuizEmail(t.Context(), r.ID, step.email, step.at, step.contact); err != nil {
+			t.Fatalf("%s: SetQuizEmail: %v", step.name, err)
+		}
+		got, err := s.QuizResult(t.Context(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := *r
+		want.Email, want.ConsentAt = step.email, ptr(step.wantConsent.UTC().Truncate(time.Microsecond))
+		if !step.wantContact.IsZero() {
+			want.ContactConsentAt = ptr(step.wantContact.UTC().Truncate(time.Microsecond))
+		}
+		if diff := diffResult(got, &want); diff != "" {
+			t.Errorf("%s: %s", step.name, diff)
+		}
+	}
+	// Another address cannot agree on the owner's behalf.
+	other := newResult(t0)
+	if err := s.SaveQuizResult(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetQuizEmail(t.Context(), other.ID, "owner@example.com", at(1), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetQuizEmail(t.Context(), other.ID, "someone@example.net", at(2), true); store.ErrorCode(err) != store.ECONFLICT {
+		t.Errorf("another address agreeing: got %v, want %s", err, store.ECONFLICT)
+	}
+	if got, err := s.QuizResult(t.Context(), other.ID); err != nil || got.ContactConsentAt != nil {
+		t.Errorf("after another address was refused: got %+v, %v; want no consent to contact", got, err)
+	}
+
+	// Saved with both consents, the result reads back with both; consent
+	// to contact without an address is refused.
+	both := newResult(t0)
+	both.Email, both.ConsentAt, both.ContactConsentAt = "coo@example.com", ptr(at(5)), ptr(at(5))
+	if err := s.SaveQuizResult(t.Context(), both); err != nil {
+		t.Fatalf("SaveQuizResult with both consents: %v", err)
+	}
+	if got, err := s.QuizResult(t.Context(), both.ID); err != nil {
+		t.Fatal(err)
+	} else if diff := diffResult(got, both); diff != "" {
+		t.Error(diff)
+	}
+	bad := newResult(t0)
+	bad.ContactConsentAt = ptr(at(5))
+	if err := s.SaveQuizResult(t.Context(), bad); store.ErrorCode(err) != store.EINVALID {
+		t.Errorf("consent to contact without an address: got %v, want %s", err, store.EINVALID)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func testQuizOrdering(t *testing.T, open Opener) {
 	s := MustOpen(t, open)
@@ -400,11 +476,16 @@ func diffResult(got, want *store.QuizResult) string {
 	if got.Email != want.Email {
 		add("Email", got.Email, want.Email)
 	}
-	switch {
-	case (got.ConsentAt == nil) != (want.ConsentAt == nil):
-		add("ConsentAt", got.ConsentAt, want.ConsentAt)
-	case got.ConsentAt != nil && (!got.ConsentAt.Equal(*want.ConsentAt) || got.ConsentAt.Location() != time.UTC):
-		add("ConsentAt", *got.ConsentAt, *want.ConsentAt)
+	for _, tc := range []struct {
+		field     string
+		got, want *time.Time
+	}{{"ConsentAt", got.ConsentAt, want.ConsentAt}, {"ContactConsentAt", got.ContactConsentAt, want.ContactConsentAt}} {
+		switch {
+		case (tc.got == nil) != (tc.want == nil):
+			add(tc.field, tc.got, tc.want)
+		case tc.got != nil && (!tc.got.Equal(*tc.want) || tc.got.Location() != time.UTC):
+			add(tc.field, *tc.got, *tc.want)
+		}
 	}
 	if d != "" {
 		d = "result " + want.ID + " differs:" + d

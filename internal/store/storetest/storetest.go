@@ -41,6 +41,7 @@ func Run(t *testing.T, backend Backend) {
 		{"QuizRoundTrip", testQuizRoundTrip},
 		{"QuizNotFound", testQuizNotFound},
 		{"QuizConsentEmail", testQuizConsentEmail},
+		{"QuizContactConsent", testQuizContactConsent},
 		{"QuizOrdering", testQuizOrdering},
 		{"QuizDuplicateID", testQuizDuplicateID},
 		{"QuizInvalid", testQuizInvalid},
