@@ -107,9 +107,9 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// buildTags are the -tags of the function's build.
-func buildTags() []string {
-	_, args := lambdatest.FunctionBuild("api", "api")
+// buildTags are the -tags of a function's build.
+func buildTags(fn string) []string {
+	_, args := lambdatest.FunctionBuild(fn, fn)
 	return strings.Split(args[slices.Index(args, "-tags")+1], ",")
 }
 
@@ -130,33 +130,41 @@ var devOnly = map[string]string{
 }
 
 // TestLeanDependencies: what netlify.toml builds links none of the dev
-// server's or the tests' packages (and, built with nosqlite, no SQLite).
+// server's or the tests' packages (and, built with nosqlite, no SQLite):
+// the api function and the hourly tasks function, which opens the same
+// function.
 func TestLeanDependencies(t *testing.T) {
 	root := repoRoot(t)
-	tags := buildTags()
-	cmd := exec.Command("go", "list", "-deps", "-tags", strings.Join(tags, ","), "./cmd/api")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list -deps ./cmd/api: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if !slices.Contains(deps, "github.com/cassidine/site/internal/lambdahttp") {
-		t.Fatalf("go list -deps ./cmd/api lists no internal/lambdahttp; got %d packages", len(deps))
-	}
-	forbidden := maps.Clone(devOnly)
-	if slices.Contains(tags, "nosqlite") {
-		forbidden["modernc.org/sqlite"] = "SQLite, which the nosqlite build tag leaves out (internal/store must honour it)"
-	}
-	for _, d := range deps {
-		for p, why := range forbidden {
-			if d == p || strings.HasPrefix(d, p+"/") {
-				t.Errorf("the function links %s (%s); find the import with: go list -deps -f '{{.ImportPath}}: {{.Imports}}' ./cmd/api | grep %s", d, why, p)
-			}
+	for fn, needs := range map[string]string{
+		"api":   "github.com/cassidine/site/internal/lambdahttp",
+		"tasks": "github.com/cassidine/site/internal/api",
+	} {
+		tags := buildTags(fn)
+		pkg := "./cmd/" + fn
+		cmd := exec.Command("go", "list", "-deps", "-tags", strings.Join(tags, ","), pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
 		}
-		if strings.HasPrefix(d, "github.com/cassidine/site/cmd/") && d != "github.com/cassidine/site/cmd/api" {
-			t.Errorf("the function links another command's package %s", d)
+		deps := strings.Fields(string(out))
+		if !slices.Contains(deps, needs) {
+			t.Fatalf("go list -deps %s lists no %s; got %d packages", pkg, needs, len(deps))
+		}
+		forbidden := maps.Clone(devOnly)
+		if slices.Contains(tags, "nosqlite") {
+			forbidden["modernc.org/sqlite"] = "SQLite, which the nosqlite build tag leaves out (internal/store must honour it)"
+		}
+		for _, d := range deps {
+			for p, why := range forbidden {
+				if d == p || strings.HasPrefix(d, p+"/") {
+					t.Errorf("the %s function links %s (%s); find the import with: go list -deps -f '{{.ImportPath}}: {{.Imports}}' %s | grep %s", fn, d, why, pkg, p)
+				}
+			}
+			if strings.HasPrefix(d, "github.com/cassidine/site/cmd/") && d != "github.com/cassidine/site/cmd/"+fn {
+				t.Errorf("the %s function links another command's package %s", fn, d)
+			}
 		}
 	}
 }

@@ -31,9 +31,10 @@ var contexts = []struct {
 }
 
 // TestNetlifyConfig checks netlify.toml: the build in every context (site
-// first, then both functions as static linux/amd64 binaries into the
-// functions folder), the publish and functions folders, the schedule, the
-// Go version, and that routing and headers are left to the generated files.
+// first, then every function of lambdatest.Functions as static
+// linux/amd64 binaries into the functions folder), the publish and
+// functions folders, the schedules, the Go version, and that routing and
+// headers are left to the generated files.
 func TestNetlifyConfig(t *testing.T) {
 	root := repoRoot(t)
 	c := netlifyConfig(t, root)
@@ -45,12 +46,17 @@ func TestNetlifyConfig(t *testing.T) {
 	if fnDir != "netlify/functions-build" {
 		t.Errorf("functions.directory = %q, want netlify/functions-build (gitignored)", fnDir)
 	}
-	if got := c.Function("publish")["schedule"]; got != "@hourly" {
-		t.Errorf(`functions."publish".schedule = %v, want "@hourly"`, got)
+	for name, schedule := range lambdatest.Scheduled {
+		if got := c.Function(name)["schedule"]; got != schedule {
+			t.Errorf(`functions."%s".schedule = %v, want %q`, name, got, schedule)
+		}
 	}
 	for name := range c.Functions {
-		if name != "directory" && name != "publish" && name != "api" {
+		if name != "directory" && !slices.Contains(lambdatest.Functions, name) {
 			t.Errorf(`functions."%s": no such function is built`, name)
+		}
+		if schedule, ok := c.Function(name)["schedule"]; ok && lambdatest.Scheduled[name] == "" {
+			t.Errorf(`functions."%s".schedule = %v, but lambdatest.Scheduled has no schedule for it`, name, schedule)
 		}
 	}
 
@@ -69,7 +75,10 @@ func TestNetlifyConfig(t *testing.T) {
 		if ctx.drafts {
 			site = "go run ./cmd/site build -drafts -future -baseurl \"" + ctx.baseURL + "\""
 		}
-		want := site + " && " + lambdatest.FunctionCommand("api", fnDir) + " && " + lambdatest.FunctionCommand("publish", fnDir)
+		want := site
+		for _, fn := range lambdatest.Functions {
+			want += " && " + lambdatest.FunctionCommand(fn, fnDir)
+		}
 		if got := oneLine(command); got != want {
 			t.Errorf("%s is\n\t%s\nwant\n\t%s\n(the site at this deploy's address%s; the functions as lambdatest.FunctionBuild builds them)",
 				what, got, want, map[bool]string{true: ", drafts and scheduled articles shown with a badge", false: ""}[ctx.drafts])

@@ -34,6 +34,8 @@ func leadsCommands() []command {
 		{"send", "send the queued e-mail now (SMTP_URL, or .eml files under DATA_DIR/mail)", runLeadsSend},
 		{"calendars", "your calendar feeds (CALENDAR_URLS): last fetched, busy blocks, errors (-refresh: fetch now)", runLeadsCalendars},
 		{"calendar", "the private address of the feed of bookings, to subscribe to in your calendar", runLeadsCalendar},
+		{"cancel", "cancel a booking as its emails' link does, and send the emails: leads cancel ID", runLeadsCancel},
+		{"move", "move a booking as its emails' link does, and send the emails: leads move ID TIME", runLeadsMove},
 	}
 }
 
@@ -58,7 +60,7 @@ func runLeads(ctx context.Context, e *env, args []string) error {
 }
 
 func leadsUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: site leads <subcommand> [flags]\n\nReads what the site's function recorded, and sends the e-mail it queued:\nPostgres when DATABASE_URL or NETLIFY_DB_URL is set, otherwise the SQLite\nfile under DATA_DIR (.data).\n\nsubcommands:")
+	fmt.Fprintln(w, "usage: site leads <subcommand> [flags]\n\nReads what the site's function recorded, sends the e-mail it queued, and\ncancels or moves bookings: Postgres when DATABASE_URL or NETLIFY_DB_URL is\nset, otherwise the SQLite file under DATA_DIR (.data).\n\nsubcommands:")
 	for _, c := range leadsCommands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
@@ -144,10 +146,8 @@ func loadLeadsContent(dir string) (*quiz.Quiz, *time.Location, error) {
 // exist, because site ran in the wrong folder, would mislead.
 func openLeadsStore(ctx context.Context, getenv func(string) string) (store.Store, string, error) {
 	loc := store.Locate(getenv)
-	if loc.Kind == store.KindSQLite {
-		if _, err := os.Stat(loc.File); errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("leads: no store at %s: nothing has been recorded there (run site from the site's folder, set DATA_DIR to the folder holding %s, or set DATABASE_URL to read Postgres)", filepath.ToSlash(loc.File), filepath.Base(loc.File))
-		}
+	if err := leadsStoreExists(loc); err != nil {
+		return nil, "", err
 	}
 	st, err := loc.Open(ctx)
 	if err != nil {
@@ -156,6 +156,18 @@ func openLeadsStore(ctx context.Context, getenv func(string) string) (store.Stor
 		return nil, "", fmt.Errorf("leads: cannot open the store (%s): %w", loc, err)
 	}
 	return st, loc.String(), nil
+}
+
+// leadsStoreExists refuses a SQLite file that does not exist, for a
+// report or a change: a store made up on the spot, because site ran in
+// the wrong folder, would mislead.
+func leadsStoreExists(loc store.Location) error {
+	if loc.Kind == store.KindSQLite {
+		if _, err := os.Stat(loc.File); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("leads: no store at %s: nothing has been recorded there (run site from the site's folder, set DATA_DIR to the folder holding %s, or set DATABASE_URL to read Postgres)", filepath.ToSlash(loc.File), filepath.Base(loc.File))
+		}
+	}
+	return nil
 }
 
 // sinceFlag is -since: empty for all time, a date, or a number of days

@@ -45,7 +45,7 @@ func commands() []command {
 		{"serve", "preview the site with live reload at http://127.0.0.1:1313/", runServe},
 		{"new", "start an article: site new \"Title\"", runNew},
 		{"check", "validate content and links without writing (-external: external links too)", runCheck},
-		{"leads", "list quiz results and bookings, send queued emails, check calendar feeds (leads quiz, bookings, send, calendars, calendar)", runLeads},
+		{"leads", "list quiz results and bookings, send queued emails, cancel or move a booking, check calendar feeds (leads quiz, bookings, send, cancel, move, calendars, calendar)", runLeads},
 	}
 }
 

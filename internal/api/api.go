@@ -25,8 +25,15 @@
 // own layouts through package theme. Every email goes through the outbox
 // as plain text with an HTML alternative in the site's look
 // (theme.RenderEmail), times in the prospect's zone and the consultant's.
-// Open builds the handler from the environment; New from explicit
+// Open builds the Function from the environment; New from explicit
 // dependencies (tests).
+//
+// Beside its handler, a Function does the hourly work (Hourly: the
+// reminders before each session, then the email outbox; the scheduled
+// function cmd/tasks runs it) and the consultant's commands (Cancel and
+// Move, for site leads cancel and move), which go through the same code as
+// the prospect's signed links. Where a session takes place and its
+// reminders come from site.toml's [booking] location and reminders.
 package api
 
 import (
@@ -80,10 +87,17 @@ type server struct {
 	forms   *schema.Decoder
 	cals    *calsync.Feeds // nil without calendar feeds
 	alerts  atomic.Int64   // alerts about calendar feeds composed so far
+	handler http.Handler   // routes
 }
 
-// New returns the function's handler.
-func New(d Deps) http.Handler { return newServer(d).routes() }
+// New returns the function over explicit dependencies: its handler, its
+// hourly work and the consultant's commands (tests; Open builds it from
+// the environment).
+func New(d Deps) *Function {
+	f := &Function{}
+	f.s.Store(newServer(d))
+	return f
+}
 
 func newServer(d Deps) *server {
 	if d.Now == nil {
@@ -96,6 +110,7 @@ func newServer(d Deps) *server {
 	s.quiz, s.quizVer = d.Theme.Site().Quiz, d.Theme.Site().QuizVer
 	s.rules = d.Theme.Rules()
 	s.cals = s.newCalendars()
+	s.handler = s.routes()
 	return s
 }
 

@@ -254,22 +254,35 @@ func (s *server) overLimit(w http.ResponseWriter, r *http.Request, f booking.For
 // booked, a store that cannot say, or a calendar that cannot be read, and
 // then ok is false.
 func (s *server) checkSlot(w http.ResponseWriter, r *http.Request, f booking.Form, start, except time.Time) (slot booking.Slot, ok bool) {
-	busy, err := s.busy(r.Context(), start.Add(-48*time.Hour), start.Add(48*time.Hour))
-	if errors.Is(err, errCalendarsDown) {
+	slot, err := s.slotAt(r.Context(), start, except)
+	var se *store.Error
+	switch {
+	case errors.Is(err, errCalendarsDown):
 		s.bookingPaused(w, r, f)
 		return booking.Slot{}, false
-	}
-	if err != nil {
+	case errors.As(err, &se):
 		s.bookUnavailable(w, r, f, err)
 		return booking.Slot{}, false
-	}
-	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return !x.Event && x.Start.Equal(except) })
-	slot, err = s.rules.Check(start, s.Now(), busy)
-	if err != nil {
+	case err != nil:
 		s.slotProblem(w, r, f, err)
 		return booking.Slot{}, false
 	}
 	return slot, true
+}
+
+// slotAt checks start against the availability rules and the active
+// bookings around it, leaving out the one starting at except, and
+// returns its slot: a *store.Error when the store cannot say, else the
+// rule that fails (booking.ErrTaken, ...).
+func (s *server) slotAt(ctx context.Context, start, except time.Time) (booking.Slot, error) {
+	busy, err := s.busy(ctx, start.Add(-48*time.Hour), start.Add(48*time.Hour))
+	if err != nil {
+		return booking.Slot{}, err
+	}
+	// The booking being moved is not in its own way; a calendar event at
+	// the same time still is.
+	busy = slices.DeleteFunc(busy, func(x booking.Busy) bool { return !x.Event && x.Start.Equal(except) })
+	return s.rules.Check(start, s.Now(), busy)
 }
 
 // commitBooking writes b and its emails in one transaction, makes a first

@@ -162,6 +162,7 @@ var bkTheme = sync.OnceValues(func() (*theme.Theme, error) {
 // FileSender (or the sender a test gives) and a clock of its own.
 type bkFixture struct {
 	h       http.Handler
+	fn      *api.Function // h, with its hourly work and the consultant's commands
 	st      store.Store
 	path    string // the SQLite file; "" for another store
 	clock   *bkClock
@@ -178,6 +179,8 @@ type bkSetup struct {
 	quiet  bool
 	budget time.Duration
 	deps   []func(*api.Deps)
+	theme  *theme.Theme
+	noMail bool
 }
 
 type bkOption func(*bkSetup)
@@ -194,6 +197,9 @@ func bkWithBudget(d time.Duration) bkOption { return func(s *bkSetup) { s.budget
 // bkWithDeps changes the handler's dependencies with d before it is made.
 func bkWithDeps(d func(*api.Deps)) bkOption { return func(s *bkSetup) { s.deps = append(s.deps, d) } }
 
+// bkWithTheme serves th instead of the real site's theme.
+func bkWithTheme(th *theme.Theme) bkOption { return func(s *bkSetup) { s.theme = th } }
+
 // bkQuiet discards the handler's log (for the fuzz test, whose F must not
 // log from the fuzz function).
 func bkQuiet(s *bkSetup) { s.quiet = true }
@@ -204,12 +210,15 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 	if err != nil {
 		t.Fatalf("theme.Load over the real site: %v", err)
 	}
-	if sh.Rules() == nil {
-		t.Fatal("content/site.toml has no [booking] table: the site takes no bookings")
-	}
 	var s bkSetup
 	for _, o := range opts {
 		o(&s)
+	}
+	if s.theme != nil {
+		sh = s.theme
+	}
+	if sh.Rules() == nil {
+		t.Fatal("content/site.toml has no [booking] table: the site takes no bookings")
 	}
 	f := &bkFixture{clock: &bkClock{now: bkMonday}, mailDir: filepath.Join(t.TempDir(), "mail")}
 	f.quiz, f.quizVer = sh.Site().Quiz, sh.Site().QuizVer
@@ -224,7 +233,7 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 		f.st = st
 	}
 	f.sender = s.sender
-	if f.sender == nil {
+	if f.sender == nil && !s.noMail {
 		f.sender = &mail.FileSender{Dir: f.mailDir}
 	}
 	log := slog.New(slog.DiscardHandler)
@@ -238,7 +247,8 @@ func newBkFixture(t testing.TB, opts ...bkOption) *bkFixture {
 	for _, change := range s.deps {
 		change(&d)
 	}
-	f.h = api.New(d)
+	f.fn = api.New(d)
+	f.h = f.fn
 	return f
 }
 

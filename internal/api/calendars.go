@@ -138,7 +138,7 @@ func (s *server) calendarAlert(c store.CalendarFeed) ([]store.OutboxMessage, err
 // failing one even when no one visits the booking page. It returns the
 // feeds' errors, joined; nil when there are no feeds.
 func (f *Function) RefreshCalendars(ctx context.Context) error {
-	s := f.srv.Load()
+	s := f.s.Load()
 	if s.cals == nil {
 		return nil
 	}

@@ -570,3 +570,27 @@ func bkDecode(t testing.TB, m store.OutboxMessage) mail.Message {
 
 // bkSources is the real site, as api.Open reads it.
 func bkSources() theme.Sources { return theme.FromRoot(os.DirFS("../..")) }
+
+// TestHourlyRefreshesCalendars: the hourly scheduled run (cmd/tasks)
+// refreshes the calendar feeds too, so a broken feed is noticed, and the
+// consultant alerted, within the hour even when nobody visits.
+func TestHourlyRefreshesCalendars(t *testing.T) {
+	srv := newCalServer(t, "")
+	srv.set("", http.StatusNotFound, false)
+	dir := t.TempDir()
+	env := map[string]string{"DATA_DIR": dir, "CALENDAR_URLS": srv.url()}
+	fn, err := api.Open(context.Background(), api.Options{Getenv: func(k string) string { return env[k] }, Sources: bkSources(), Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Close()
+	if err := fn.Hourly(context.Background()); err == nil || !strings.Contains(err.Error(), "404 Not Found") {
+		t.Errorf("Hourly: got %v, want the feed's 404 among its errors", err)
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Errorf("the feed was fetched %d times by the hourly run, want 1", n)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml")); len(files) != 1 {
+		t.Errorf("%d emails written by the hourly run, want the alert", len(files))
+	}
+}

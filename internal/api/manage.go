@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -28,6 +29,11 @@ type BookedView struct {
 	Cancelled bool
 	Just      string // "booked", "moved", "cancelled": what just happened
 	Confirm   bool   // the cancel page asks before cancelling
+	// Place is where the session takes place (booking.location; the zero
+	// Place when site.toml does not say), PlaceHref its link: the video
+	// room's, or tel: for a phone number.
+	Place     booking.Place
+	PlaceHref template.URL
 }
 
 // managed loads the booking a signed link names, or answers the problem.
@@ -83,6 +89,7 @@ func (s *server) bookedView(b *store.Booking, tok string) BookedView {
 		Booking: b, When: local.Format(dayLayout+", 2006 at ") + slotLabel(local), UTC: b.Start.UTC().Format(dayLayout + ", 2006 at 15:04 UTC"),
 		Zone: s.rules.Location.String(), Token: tok, Cancelled: b.CancelledAt != nil,
 		CancelURL: linkURL("/api/book/cancel", b.ID, tok), MoveURL: linkURL("/api/book/reschedule", b.ID, tok),
+		Place: s.rules.Place, PlaceHref: placeHref(s.rules.Place),
 	}
 	if loc, ok := booking.LoadZone(b.TimeZone); ok && loc.String() != v.Zone {
 		theirs := b.Start.In(loc)
@@ -163,9 +170,7 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	quizNote := s.quizSummary(r.Context(), current.QuizResult)
 	var b *store.Booking
 	err := s.write(r, func(ctx context.Context) (err error) {
-		b, err = s.Store.CancelBooking(ctx, in.B, s.Now(), func(b *store.Booking) ([]store.OutboxMessage, error) {
-			return s.bookingMessages(b, "cancellation", "", quizNote)
-		})
+		b, err = s.cancel(ctx, in.B, quizNote)
 		return err
 	}, func(ctx context.Context) bool {
 		got, err := s.Store.Booking(ctx, in.B)
@@ -280,14 +285,9 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 // the booking's page.
 func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Form, b *store.Booking, slot booking.Slot) {
 	quizNote := s.quizSummary(r.Context(), b.QuizResult)
-	g := s.guard(slot.Start)
-	g.MaxPerAddress, g.MaxPerEmail = 0, 0 // a move keeps the booking's own place
-	g.CheckSequence, g.Sequence = true, b.Sequence
 	var moved *store.Booking
 	err := s.write(r, func(ctx context.Context) (err error) {
-		moved, err = s.Store.RescheduleBooking(ctx, b.ID, slot.Start, slot.End, g, func(nb *store.Booking) ([]store.OutboxMessage, error) {
-			return s.bookingMessages(nb, "reschedule", f.Values.TZ, quizNote)
-		})
+		moved, err = s.move(ctx, b, slot, f.Values.TZ, quizNote)
 		return err
 	}, func(ctx context.Context) bool {
 		got, err := s.Store.Booking(ctx, b.ID)

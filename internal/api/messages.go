@@ -121,7 +121,8 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ string, quiz 
 	email := theme.Email{Title: title, Preheader: when, Paragraphs: []string{hello, intro}, Rows: times.forProspect(),
 		Footer: "You booked a complimentary advisory session at " + s.absURL("/") + "."}
 	if !cancelled {
-		videoCall := "The session is a video call; the link follows from " + site.Title + " before the session."
+		videoCall, whereRow := s.where() // place.go: booking.location
+		email.Rows = append(email.Rows, whereRow...)
 		fmt.Fprintf(&body, "\n%s\n", videoCall)
 		fmt.Fprintf(&body, "\nNeed another time? %s\nCannot make it? %s\n", manage("/api/book/reschedule"), manage("/api/book/cancel"))
 		email.After = []string{videoCall}
@@ -140,6 +141,7 @@ func (s *server) bookingMessages(b *store.Booking, kind, visitorTZ string, quiz 
 		Description: "Complimentary advisory session. Manage the booking: " + manage("/api/book/done"),
 		Organizer:   s.practiceEmail(), OrganizerName: site.Title, Attendee: b.Email, AttendeeName: b.Name, Stamp: s.Now(),
 	}
+	s.placeInvite(invite) // place.go: LOCATION, URL, VALARMs
 	toProspect := mail.Message{From: s.mailFrom(), To: b.Email, ReplyTo: s.notifyEmail(), Subject: subject, Text: body.String(), Invite: invite,
 		HTML: s.emailHTML(email)}
 

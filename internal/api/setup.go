@@ -44,12 +44,12 @@ type Options struct {
 	Log       *slog.Logger // default: discard
 }
 
-// Function is the function's handler over the store it opened. Its theme
-// can be reloaded while it serves (site serve, after an edit).
+// Function is the site's function over the store it opened: the handler
+// of /api/*, the hourly work (Hourly) and the consultant's commands
+// (Cancel, Move). Its theme can be reloaded while it serves (site serve,
+// after an edit).
 type Function struct {
-	deps Deps
-	h    atomic.Pointer[http.Handler]
-	srv  atomic.Pointer[server] // the server behind h, for the scheduled work
+	s    atomic.Pointer[server]
 	desc string
 }
 
@@ -117,27 +117,23 @@ func Open(ctx context.Context, o Options) (*Function, error) {
 		}
 		calDesc = strings.Join(labels, " ")
 	}
-	f := &Function{
-		deps: Deps{Store: st, Theme: th, Mail: sender, Secret: secret, NotifyEmail: getenv("NOTIFY_EMAIL"), MailFrom: getenv("MAIL_FROM"), Now: time.Now, Log: log,
-			Calendars: cals},
-		desc: fmt.Sprintf("store %s, mail %s, calendars %s", loc, mailDesc, calDesc),
-	}
-	f.setTheme(th)
+	f := New(Deps{Store: st, Theme: th, Mail: sender, Secret: secret, NotifyEmail: getenv("NOTIFY_EMAIL"), MailFrom: getenv("MAIL_FROM"), Now: time.Now, Log: log,
+		Calendars: cals})
+	f.desc = fmt.Sprintf("store %s, mail %s, calendars %s", loc, mailDesc, calDesc)
 	log.Info("function", "store", loc.String(), "mail", mailDesc, "calendars", calDesc)
 	return f, nil
 }
 
 func (f *Function) setTheme(th *theme.Theme) {
-	d := f.deps
+	d := f.s.Load().Deps
 	d.Theme = th
-	s := newServer(d)
-	h := s.routes()
-	f.srv.Store(s)
-	f.h.Store(&h)
+	f.s.Store(newServer(d))
 }
 
 // ServeHTTP serves a request with the current theme.
-func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*f.h.Load()).ServeHTTP(w, r) }
+func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.s.Load().handler.ServeHTTP(w, r)
+}
 
 // Reload loads the theme again from src, keeping the store and mail; on
 // error the previous theme stays.
@@ -154,7 +150,7 @@ func (f *Function) Reload(src theme.Sources, baseURL string) error {
 func (f *Function) String() string { return f.desc }
 
 // Close closes the store.
-func (f *Function) Close() error { return f.deps.Store.Close() }
+func (f *Function) Close() error { return f.s.Load().Store.Close() }
 
 // Secret returns SITE_SECRET, which signs cancel links and hashes client
 // addresses. Locally a random one is made once and kept in the data

@@ -30,6 +30,15 @@
 // its start, is shorter than one slot, or overlaps another window of the
 // same day.
 //
+// booking.location (ParsePlace) says where sessions take place: an
+// https:// link to a fixed video room, a phone number in international
+// form (+… or tel:+…), or else a postal address on one line; what a
+// prospect could not use (an http:// link, a link with spaces, a number
+// without its country code, ...) is an error saying how to write it.
+// booking.reminders lists durations before a session ("24h", "1h30m"):
+// whole minutes from MinReminder to MaxReminder, none repeated, at most
+// MaxReminders; absent, DefaultReminders; [] for none.
+//
 // # Details
 //
 // The details a prospect gives are held to one set of rules, which the

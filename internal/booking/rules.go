@@ -30,6 +30,13 @@ type Rules struct {
 	Hours [7][]Window
 	// Blocked are days off, as local dates "2006-01-02".
 	Blocked map[string]bool
+	// Place is where sessions take place (booking.location); the zero
+	// Place when site.toml does not say.
+	Place Place
+	// Reminders are how long before a session its reminders go out, the
+	// earliest first (booking.reminders; DefaultReminders when site.toml
+	// does not say, none for an empty list).
+	Reminders []time.Duration
 }
 
 // Window is a span of a day's hours on the consultant's wall clock.
@@ -152,6 +159,20 @@ func FromSite(s *content.Site) (*Rules, error) {
 			}
 		}
 	}
+	if p, err := ParsePlace(b.Location); err != nil {
+		fail(line("booking.location"), "booking.location %q: %v", b.Location, err)
+	} else {
+		r.Place = p
+	}
+	remindersLine := line("booking.reminders")
+	r.Reminders = parseReminders(b.Reminders, func(v, msg string) {
+		n := remindersLine
+		if v != "" {
+			n = valueLine(src, remindersLine, v)
+		}
+		fail(n, "booking.reminders: %s", msg)
+	})
+
 	if n := len(b.Challenges); n > MaxChallenges {
 		fail(line("booking.challenges"), "booking.challenges: at most %d statements, got %d", MaxChallenges, n)
 	}

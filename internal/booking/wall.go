@@ -1,6 +1,9 @@
 package booking
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Wall-clock times are handled as "naive" times: a time.Time in UTC whose
 // fields are the local date and time, so that adding to it moves along the
@@ -69,4 +72,24 @@ func (r *Rules) atOrAfter(wall time.Time) time.Time {
 		return start
 	}
 	return after
+}
+
+// LocalLayout is how a person writes a time on the consultant's wall
+// clock (site leads move): LocalTime reads it.
+const LocalLayout = "2006-01-02 15:04"
+
+// LocalTime returns the instant that s, a wall-clock time in LocalLayout,
+// names in r's zone: its first occurrence when the clock shows it twice,
+// as the slot grid reads such times, and an error when the clock skips
+// it.
+func (r *Rules) LocalTime(s string) (time.Time, error) {
+	wall, err := time.Parse(LocalLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a time written %s", s, LocalLayout)
+	}
+	t, ok := r.instant(wall)
+	if !ok {
+		return time.Time{}, fmt.Errorf("%s does not exist in %s: the clocks skip it", s, r.loc())
+	}
+	return t.UTC(), nil
 }

@@ -52,6 +52,10 @@ type Site struct {
 //	blocked = ["2026-12-24"]      # days off (the consultant's dates)
 //	challenges = ["..."]          # the booking form's checkboxes
 //	companySizes = ["1-10", ...]  # the booking form's size choices
+//	location = "https://zoom.us/j/123"  # where sessions take place: an https link,
+//	                              # a phone number (+1 312 555 0100) or a postal address
+//	reminders = ["24h", "1h"]     # reminder emails before each session; default ["24h"],
+//	                              # [] for none
 //	[booking.hours]               # weekly hours, local time; days not listed are off
 //	monday = ["09:00-12:00", "13:00-17:00"]
 type Booking struct {
@@ -65,6 +69,8 @@ type Booking struct {
 	Hours          map[string][]string `toml:"hours"`
 	Challenges     []string            `toml:"challenges"`   // the booking form's checkboxes
 	CompanySizes   []string            `toml:"companySizes"` // the booking form's size choices
+	Location       string              `toml:"location"`     // where sessions take place; "" for not said
+	Reminders      []string            `toml:"reminders"`    // durations before a session; nil (absent) for the default
 }
 
 // Markup is the [markup] table of site.toml.

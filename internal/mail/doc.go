@@ -18,8 +18,10 @@
 //
 // The payload is a JSON object with the keys from, to, reply_to, subject,
 // text, html, invite and message_id; invite holds uid, sequence, method,
-// start, end, summary, description, location, url, organizer,
-// organizer_name, attendee, attendee_name and stamp, times in RFC 3339.
+// start, end, summary, description, location, url, alarms (durations
+// before the start, in nanoseconds as Go encodes a time.Duration),
+// organizer, organizer_name, attendee, attendee_name and stamp, times in
+// RFC 3339.
 // Validation runs on Encode, Decode and every Send, and errors wrap
 // ErrInvalid: a header-bound field with a line break (header injection), a
 // malformed address, an empty subject or text, a bad invite.
@@ -29,7 +31,9 @@
 // ICS renders an Invite as an iCalendar object with golang-ical:
 // METHOD:REQUEST (STATUS:CONFIRMED, the attendee asked to RSVP) or
 // METHOD:CANCEL (STATUS:CANCELLED), times in UTC, CRLF line ends, lines
-// folded at 75 octets. Calendar clients tie a cancellation or a reschedule to
+// folded at 75 octets. Location and URL say where to meet; a request
+// carries a VALARM (ACTION:DISPLAY, TRIGGER:-PT24H) per Alarm, the
+// booking's reminders as calendar alerts. Calendar clients tie a cancellation or a reschedule to
 // the invite they have by UID and take the highest SEQUENCE, so a booking
 // keeps one UID (its ID@host) and bumps Sequence on every change (the store
 // does: Booking.Sequence). A message with an invite carries it twice: as a

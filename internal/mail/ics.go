@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 )
@@ -14,10 +15,12 @@ const ProductID = "-//Cassidine//Site//EN"
 // ICS returns inv as an iCalendar object (RFC 5545) carrying an iTIP method
 // (RFC 5546): METHOD:REQUEST with STATUS:CONFIRMED and an attendee asked to
 // reply (RSVP=TRUE, PARTSTAT=NEEDS-ACTION), or METHOD:CANCEL with
-// STATUS:CANCELLED. Times are written in UTC ("Z"), lines end in CRLF and are
-// folded at 75 octets. Calendar clients match updates and cancellations to
-// the event by UID and keep the one with the highest SEQUENCE, so UID must
-// stay the same for the life of a booking and Sequence must grow.
+// STATUS:CANCELLED. A request carries a VALARM (ACTION:DISPLAY,
+// TRIGGER:-PT24H) per Alarm. Times are written in UTC ("Z"), lines end in
+// CRLF and are folded at 75 octets. Calendar clients match updates and
+// cancellations to the event by UID and keep the one with the highest
+// SEQUENCE, so UID must stay the same for the life of a booking and
+// Sequence must grow.
 //
 // The output depends on inv alone (DTSTAMP is inv.Stamp), so the same invite
 // always gives the same bytes.
@@ -66,12 +69,39 @@ func ICS(inv Invite) ([]byte, error) {
 	ev.SetStatus(status)
 	// OPAQUE: the consultation blocks the attendee's time.
 	ev.SetTimeTransparency(ics.TransparencyOpaque)
+	if inv.Method == MethodRequest {
+		for _, before := range inv.Alarms {
+			// DISPLAY needs a DESCRIPTION: what the alert shows.
+			a := ev.AddAlarm()
+			a.SetAction(ics.ActionDisplay)
+			a.SetTrigger(trigger(before))
+			a.SetDescription(oneLine(inv.Summary))
+		}
+	}
 
 	var b bytes.Buffer
 	if err := cal.SerializeTo(&b, ics.WithNewLineWindows); err != nil {
 		return nil, fmt.Errorf("invite %s: %w", inv.UID, err)
 	}
 	return b.Bytes(), nil
+}
+
+// trigger is a VALARM's TRIGGER for an alert d before the start, as an
+// RFC 5545 duration: -PT24H, -PT1H30M.
+func trigger(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, s := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
+	out := "-PT"
+	if h > 0 {
+		out += fmt.Sprintf("%dH", h)
+	}
+	if m > 0 {
+		out += fmt.Sprintf("%dM", m)
+	}
+	if s > 0 || d == 0 {
+		out += fmt.Sprintf("%dS", s)
+	}
+	return out
 }
 
 // text prepares a multi-line TEXT value: line endings become "\n" (which the

@@ -2,9 +2,11 @@ package mail
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -224,6 +226,91 @@ func TestCommonName(t *testing.T) {
 	} {
 		if got := commonName(tt.in); got != tt.want {
 			t.Errorf("commonName(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestICSPlaceAndAlarms parses an invite back as a calendar client does:
+// the place as LOCATION, a video room's link as URL, and one VALARM per
+// reminder on a request; none on a cancellation.
+func TestICSPlaceAndAlarms(t *testing.T) {
+	const room = "https://zoom.us/j/5551234567?pwd=aBcD-eFgH.1234567890abcdefghijklmnopqrstuvwxyz"
+	inv := testInvite(MethodRequest, 3)
+	inv.Location, inv.URL = room, room
+	inv.Alarms = []time.Duration{48 * time.Hour, 24 * time.Hour, time.Hour + 30*time.Minute}
+	b, err := ICS(*inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, b)
+	cal, err := ics.ParseCalendar(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("parse ICS: %v\n%s", err, b)
+	}
+	ev := cal.Events()[0]
+	for _, c := range []struct {
+		prop ics.ComponentProperty
+		want string
+	}{{ics.ComponentPropertyLocation, room}, {ics.ComponentPropertyUrl, room}} {
+		if p := ev.GetProperty(c.prop); p == nil || p.Value != c.want {
+			t.Errorf("%s: got %v, want %q", c.prop, p, c.want)
+		}
+	}
+	alarms := ev.Alarms()
+	var triggers []string
+	for _, a := range alarms {
+		action, trig, desc := a.GetProperty(ics.ComponentPropertyAction), a.GetProperty(ics.ComponentPropertyTrigger), a.GetProperty(ics.ComponentPropertyDescription)
+		if action == nil || action.Value != "DISPLAY" {
+			t.Errorf("VALARM ACTION: got %v, want DISPLAY", action)
+		}
+		if desc == nil || desc.Value == "" {
+			t.Errorf("VALARM DESCRIPTION: got %v, want the summary (DISPLAY needs one)", desc)
+		}
+		if trig != nil {
+			triggers = append(triggers, trig.Value)
+		}
+	}
+	if want := []string{"-PT48H", "-PT24H", "-PT1H30M"}; !slices.Equal(triggers, want) {
+		t.Errorf("VALARM TRIGGERs: got %q, want %q", triggers, want)
+	}
+
+	inv.Method, inv.Sequence = MethodCancel, 4
+	b, err = ICS(*inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("VALARM")) {
+		t.Errorf("a cancellation carries alarms:\n%s", b)
+	}
+}
+
+func TestTrigger(t *testing.T) {
+	for _, tt := range []struct {
+		in   time.Duration
+		want string
+	}{
+		{24 * time.Hour, "-PT24H"},
+		{time.Hour, "-PT1H"},
+		{90 * time.Minute, "-PT1H30M"},
+		{15 * time.Minute, "-PT15M"},
+		{168 * time.Hour, "-PT168H"},
+		{time.Hour + 5*time.Second, "-PT1H5S"},
+	} {
+		if got := trigger(tt.in); got != tt.want {
+			t.Errorf("trigger(%v): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestInviteAlarmsValidated(t *testing.T) {
+	for _, alarms := range [][]time.Duration{
+		{0}, {-time.Hour}, {1500 * time.Millisecond}, {5 * 7 * 24 * time.Hour},
+		slices.Repeat([]time.Duration{time.Hour}, 11),
+	} {
+		inv := testInvite(MethodRequest, 0)
+		inv.Alarms = alarms
+		if err := inv.Validate(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("alarms %v: got %v, want ErrInvalid", alarms, err)
 		}
 	}
 }

@@ -41,8 +41,13 @@ type Invite struct {
 
 	Summary     string `json:"summary"`
 	Description string `json:"description,omitempty"` // may span lines
-	Location    string `json:"location,omitempty"`
-	URL         string `json:"url,omitempty"`
+	Location    string `json:"location,omitempty"`    // where: a video link, a phone number or an address
+	URL         string `json:"url,omitempty"`         // a link to open: the video room's
+
+	// Alarms are calendar alerts (VALARM, ACTION:DISPLAY) this long
+	// before Start, one each: the booking's reminders. A cancellation
+	// carries none.
+	Alarms []time.Duration `json:"alarms,omitempty"`
 
 	Organizer     string `json:"organizer"` // bare address, no "mailto:"
 	OrganizerName string `json:"organizer_name,omitempty"`
@@ -166,10 +171,17 @@ func (m Message) Validate() error {
 	return nil
 }
 
+// Limits on an invite's alarms.
+const (
+	maxAlarms = 10
+	maxAlarm  = 4 * 7 * 24 * time.Hour
+)
+
 // Validate reports the first problem with inv: an unknown Method, an empty
 // UID or Summary, a negative Sequence, a missing or reversed time range, a
-// zero Stamp, a malformed Organizer or Attendee, or a line break in a
-// single-line field.
+// zero Stamp, a malformed Organizer or Attendee, a line break in a
+// single-line field, or more than 10 Alarms or one that is not whole
+// seconds from a second to four weeks.
 func (inv *Invite) Validate() error {
 	for _, f := range []struct{ name, value string }{
 		{"uid", inv.UID}, {"summary", inv.Summary}, {"location", inv.Location}, {"url", inv.URL},
@@ -202,6 +214,14 @@ func (inv *Invite) Validate() error {
 	}
 	if strings.TrimSpace(inv.Summary) == "" {
 		return invalid("invite: summary is empty")
+	}
+	if len(inv.Alarms) > maxAlarms {
+		return invalid("invite: %d alarms, at most %d", len(inv.Alarms), maxAlarms)
+	}
+	for _, a := range inv.Alarms {
+		if a <= 0 || a > maxAlarm || a%time.Second != 0 {
+			return invalid("invite: alarm %v before the start: want whole seconds up to %v", a, maxAlarm)
+		}
 	}
 	if err := checkBareAddress("invite: organizer", inv.Organizer); err != nil {
 		return err

@@ -30,6 +30,7 @@ func testInvite(method string, seq int) *Invite {
 		Attendee:      "jane.doe@example.com",
 		AttendeeName:  "Doe, Jane O'Neil",
 		Stamp:         time.Date(2031, 3, 1, 9, 30, 0, 0, time.UTC),
+		Alarms:        []time.Duration{24 * time.Hour, 90 * time.Minute},
 	}
 }
 

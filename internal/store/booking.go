@@ -35,7 +35,7 @@ type OutboxMessage struct {
 	ID          int64 // assigned by the store
 	CreatedAt   time.Time
 	Booking     string // the booking it concerns, or ""
-	Kind        string // "confirmation", "confirmation-notice", "cancellation", "reschedule", "existing", "quiz-result", "lead-alert", ...
+	Kind        string // "confirmation", "confirmation-notice", "cancellation", "reschedule", "existing", "reminder", "quiz-result", "lead-alert", ...
 	To          string
 	Payload     []byte    // the message, as the mail package encodes it (JSON)
 	Attempts    int       // sending attempts so far

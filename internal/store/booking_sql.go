@@ -134,7 +134,7 @@ func (s *db) CancelBooking(ctx context.Context, id string, at time.Time, build f
 		}
 		return nil
 	}
-	return s.changeBooking(ctx, id, "cancel booking "+id, build, started,
+	return s.changeBooking(ctx, id, "cancel booking "+id, utc(at), build, started,
 		`UPDATE bookings SET cancelled_at = $2, sequence = sequence + 1
 		WHERE id = $1 AND cancelled_at IS NULL
 		RETURNING `+bookingColumns,
@@ -163,20 +163,26 @@ func (s *db) RescheduleBooking(ctx context.Context, id string, start, end time.T
 		}
 		return s.checkGuard(ctx, tx, &Booking{ID: id, Start: start, End: end}, g, false)
 	}
-	return s.changeBooking(ctx, id, "reschedule booking "+id, build, guard,
-		`UPDATE bookings SET start_at = $2, end_at = $3, sequence = sequence + 1
+	now := g.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return s.changeBooking(ctx, id, "reschedule booking "+id, utc(now), build, guard,
+		`UPDATE bookings SET start_at = $2, end_at = $3, sequence = sequence + 1, moved_at = $4
 		WHERE id = $1 AND cancelled_at IS NULL
 		RETURNING `+bookingColumns,
-		s.d.timeArg(start), s.d.timeArg(end))
+		s.d.timeArg(start), s.d.timeArg(end), s.d.timeArg(utc(now)))
 }
 
 // changeBooking runs check on the booking as it is, then update (which
 // takes the id as $1 and args after it, changes an active booking and
-// returns its columns), then build with the updated booking, and queues
+// returns its columns), withdraws the unsent emails of the booking's
+// reminders that no sender holds at now (they are about the time before
+// the change), then runs build with the updated booking and queues
 // build's messages, all in one transaction.
 // An update that matches no row is ENOTFOUND for an unknown id and
 // ECONFLICT for a cancelled booking; a unique violation is a taken slot.
-func (s *db) changeBooking(ctx context.Context, id, op string, build func(*Booking) ([]OutboxMessage, error), check func(*sql.Tx, *Booking) error, update string, args ...any) (*Booking, error) {
+func (s *db) changeBooking(ctx context.Context, id, op string, now time.Time, build func(*Booking) ([]OutboxMessage, error), check func(*sql.Tx, *Booking) error, update string, args ...any) (*Booking, error) {
 	var out *Booking
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var cur Booking
@@ -197,6 +203,9 @@ func (s *db) changeBooking(ctx context.Context, id, op string, build func(*Booki
 		}
 		if err != nil {
 			return withMessage(s.wrap(err, op), ECONFLICT, msgSlotTaken)
+		}
+		if err := s.withdrawReminders(ctx, tx, id, now); err != nil {
+			return s.wrap(err, op+": withdraw reminders")
 		}
 		if build != nil {
 			// build gets a copy, so that what it does to its argument
@@ -291,16 +300,27 @@ func (s *db) QueueMessages(ctx context.Context, msgs []OutboxMessage) error {
 // insertMessages writes messages that prepareMessages returned.
 func (s *db) insertMessages(ctx context.Context, q querier, msgs []OutboxMessage, op string) error {
 	for _, m := range msgs {
-		_, err := q.ExecContext(ctx,
-			`INSERT INTO outbox (created_at, booking, kind, recipient, payload, attempts, next_attempt, last_error)
-			VALUES ($1, $2, $3, $4, $5, 0, $6, '')`,
-			s.d.timeArg(m.CreatedAt), nullString(m.Booking), m.Kind, m.To, m.Payload, s.d.timeArg(m.NextAttempt))
-		if err != nil {
-			return withMessage(s.wrap(err, op), EINVALID,
-				"a message could not be queued (does the booking it concerns exist?)")
+		if _, err := s.insertMessage(ctx, q, m, op); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// insertMessage writes one message that prepareMessages returned and
+// returns its id.
+func (s *db) insertMessage(ctx context.Context, q querier, m OutboxMessage, op string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx,
+		`INSERT INTO outbox (created_at, booking, kind, recipient, payload, attempts, next_attempt, last_error)
+		VALUES ($1, $2, $3, $4, $5, 0, $6, '')
+		RETURNING id`,
+		s.d.timeArg(m.CreatedAt), nullString(m.Booking), m.Kind, m.To, m.Payload, s.d.timeArg(m.NextAttempt)).Scan(&id)
+	if err != nil {
+		return 0, withMessage(s.wrap(err, op), EINVALID,
+			"a message could not be queued (does the booking it concerns exist?)")
+	}
+	return id, nil
 }
 
 func (s *db) ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error) {

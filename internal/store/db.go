@@ -39,6 +39,12 @@ type dialect struct {
 	// it runs one write statement at a time.
 	skipLocked string
 
+	// forUpdate ends a SELECT of a row the transaction is about to act
+	// on: Postgres locks it, so a concurrent change waits (or is waited
+	// for) and the row read is the latest. SQLite needs none: a write
+	// transaction holds the whole database.
+	forUpdate string
+
 	// lockBookings, when not empty, runs first in every booking write
 	// transaction, so that the guard's checks and the write happen one
 	// booking at a time. SQLite needs none: its write transactions begin

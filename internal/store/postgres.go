@@ -48,6 +48,7 @@ var postgresDialect = &dialect{
 	classify:       classifyPostgres,
 	timeArg:        func(t time.Time) any { return t },
 	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
+	forUpdate:      ` FOR UPDATE`,
 	// Transaction-scoped advisory locks, released at commit or rollback.
 	lockBookings: `SELECT pg_advisory_xact_lock(1668248932)`,
 	lockKey:      `SELECT pg_advisory_xact_lock(1668248933, hashtext($1))`,

@@ -1,6 +1,6 @@
 // Package store keeps what the site's function must remember: quiz results,
-// bookings, the e-mail outbox, rate-limit counters and the cached copies of
-// the consultant's calendar feeds.
+// bookings, the e-mail outbox, rate-limit counters, the reminders sent and
+// the cached copies of the consultant's calendar feeds.
 //
 // The layout follows benbjohnson/wtf's "Standard Package Layout" with one
 // difference. The domain types, the Store interface and Error live here, as
@@ -46,6 +46,7 @@ type Store interface {
 	QuizStore
 	BookingStore
 	CalendarStore
+	ReminderStore
 
 	// Kind reports the backend, KindSQLite or KindPostgres, so the function
 	// can refuse to run on a throwaway SQLite file in production.

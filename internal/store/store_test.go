@@ -37,7 +37,7 @@ func TestMigrationsRecorded(t *testing.T) {
 			}
 			want := store.MigrationVersions(s)
 			if len(got) != len(want) {
-				t.Errorf("schema_migrations has %d versions %v, want %d", len(got), got, len(want))
+				t.Errorf("schema_migrations has %d versions %v, want %d: %v", len(got), got, len(want), want)
 			}
 			for _, v := range want {
 				if !got[v] {

@@ -60,16 +60,27 @@ func (c *Config) Function(name string) map[string]any {
 	return m
 }
 
+// Functions are the site's Netlify functions, in the order netlify.toml
+// builds them: each is ./cmd/<name>.
+var Functions = []string{"api", "publish", "tasks"}
+
+// Scheduled are the functions Netlify runs on a schedule, and when.
+var Scheduled = map[string]string{"publish": "@hourly", "tasks": "@hourly"}
+
+// postgresOnly are the functions that open the store (api.Open): on
+// Netlify their data lives in Postgres, so they are built without SQLite.
+var postgresOnly = map[string]bool{"api": true, "tasks": true}
+
 // FunctionBuild is how Netlify builds the function ./cmd/<name>: its
 // environment and the go command writing the binary to out. netlify.toml
 // must say the same (cmd/api's tests compare it with FunctionCommand).
 // Functions are static linux/amd64 binaries: no cgo, -tags lambda.norpc
 // drops the RPC shim the provided.al2 runtime does not use, -s -w and
-// -trimpath keep them small. The api function leaves SQLite out
-// (nosqlite): on Netlify its data lives in Postgres.
+// -trimpath keep them small. The functions with a store (api, tasks)
+// leave SQLite out (nosqlite): on Netlify their data lives in Postgres.
 func FunctionBuild(name, out string) (env, args []string) {
 	tags := "lambda.norpc"
-	if name == "api" {
+	if postgresOnly[name] {
 		tags += ",nosqlite"
 	}
 	env = []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64"}

@@ -72,6 +72,9 @@ func Run(t *testing.T, backend Backend) {
 		{"CalendarCache", testCalendarCache},
 		{"CalendarClaimConcurrent", testCalendarClaimConcurrent},
 		{"GuardCalendars", testGuardCalendars},
+		{"Reminders", testReminders},
+		{"ReminderWithdrawn", testReminderWithdrawn},
+		{"ReminderConcurrent", testReminderConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
