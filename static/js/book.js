@@ -58,6 +58,11 @@
   if (!list || !form.querySelector("[data-slot-status]")) return;
 
   hint("Loading the free times…");
+  // Until the times arrive their list holds a screen's height (site.css),
+  // so what follows it starts below the fold and does not shift when they
+  // come; this runs before the first paint (blocking="render").
+  list.setAttribute("aria-busy", "true");
+  const done = () => list.removeAttribute("aria-busy");
   fetch("/api/slots", { headers: { Accept: "application/json" } })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
     .then((data) => {
@@ -68,6 +73,7 @@
         if (!byDay.has(key)) byDay.set(key, []);
         byDay.get(key).push(s);
       }
+      done();
       if (!byDay.size) {
         hint("There are no free times in the coming weeks. Please email us and we will find one.");
         return;
@@ -112,5 +118,8 @@
       const submit = form.querySelector("[data-submit]");
       if (submit) submit.textContent = "Book this session";
     })
-    .catch(() => hint("The free times could not be loaded here; choose Continue to see them on the next step."));
+    .catch(() => {
+      done();
+      hint("The free times could not be loaded here; choose Continue to see them on the next step.");
+    });
 })();
