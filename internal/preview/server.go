@@ -1,7 +1,8 @@
 // Package preview is the engine of site serve: it serves a build.Session
 // the way Netlify serves the built site (its _headers and _redirects, the
-// 404 page, brotli or gzip for text, the function under /api/), watches the source folders, updates
-// the session after each save and tells open pages to reload.
+// 404 page, brotli or gzip for text, the function under /api/), watches
+// the source folders, updates the session after each save and tells open
+// pages to reload.
 package preview
 
 import (
