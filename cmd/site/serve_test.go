@@ -160,10 +160,11 @@ func TestServeLoop(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "The first body.") {
 		t.Fatalf("first page: got %d %q", code, page)
 	}
-	if !strings.Contains(page, `<script src="/_site/reload.js" defer></script></head>`) {
-		t.Error("served page lacks the live-reload script")
+	tag := regexp.MustCompile(`<script src="(/_site/reload\.js\?v=[0-9a-f]{10})" defer></script></head>`).FindStringSubmatch(page)
+	if tag == nil {
+		t.Fatal("served page lacks the live-reload script")
 	}
-	if code, js := get(t, base+"_site/reload.js"); code != 200 || !strings.Contains(js, "EventSource") {
+	if code, js := get(t, base+tag[1][1:]); code != 200 || !strings.Contains(js, "EventSource") {
 		t.Errorf("reload.js: got %d", code)
 	}
 	events := openEvents(t, base)

@@ -1,9 +1,6 @@
 package preview
 
-import (
-	"io/fs"
-	"sync"
-)
+import "sync"
 
 type event struct{ name, data string }
 
@@ -40,12 +37,4 @@ func (b *broker) send(name, data string) {
 		default:
 		}
 	}
-}
-
-func mustSub(fsys fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(fsys, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
 }

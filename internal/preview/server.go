@@ -1,15 +1,19 @@
 // Package preview is the engine of site serve: it serves a build.Session
 // the way Netlify serves the built site (its _headers and _redirects, the
-// 404 page, the function under /api/), watches the source folders, updates
-// the session after each save and tells open pages to reload.
+// 404 page, brotli or gzip for text, the function under /api/), watches
+// the source folders, updates the session after each save and tells open
+// pages to reload.
 package preview
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"path"
@@ -18,14 +22,16 @@ import (
 	"time"
 
 	"github.com/cassidine/site/internal/build"
+	"github.com/cassidine/site/internal/headers"
 	"github.com/cassidine/site/internal/netlify"
 )
 
 //go:embed client
 var client embed.FS
 
-// reloadTag is injected into every HTML page served, never into a build.
-const reloadTag = `<script src="/_site/reload.js" defer></script>`
+// reloadPath is the live-reload script, injected into every HTML page
+// served, never into a build.
+const reloadPath = "/_site/reload.js"
 
 // Config is what a Server needs.
 type Config struct {
@@ -53,6 +59,13 @@ type Server struct {
 	events  *broker
 	handler http.Handler
 
+	// clientFiles are the dev server's own files (/_site/NAME), and
+	// reloadTag the script tag that loads reload.js by its version.
+	clientFiles map[string][]byte
+	reloadTag   []byte
+	// encoded caches the files served, compressed, per rebuild.
+	encoded encodedCache
+
 	mu        sync.RWMutex
 	headers   []netlify.HeaderRule
 	redirects []netlify.Redirect
@@ -64,7 +77,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Debounce == 0 {
 		cfg.Debounce = 10 * time.Millisecond
 	}
-	s := &Server{cfg: cfg, events: newBroker()}
+	s := &Server{cfg: cfg, events: newBroker(), clientFiles: map[string][]byte{}}
+	files, _ := fs.ReadDir(client, "client")
+	for _, f := range files {
+		data, err := fs.ReadFile(client, "client/"+f.Name())
+		if err != nil {
+			return nil, err
+		}
+		s.clientFiles[f.Name()] = data
+	}
+	s.reloadTag = []byte(`<script src="` + reloadPath + "?v=" + version(s.clientFiles[path.Base(reloadPath)]) + `" defer></script>`)
 	if err := s.loadRules(); err != nil {
 		return nil, err
 	}
@@ -96,14 +118,14 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_site/events", s.serveEvents)
-	mux.Handle("GET /_site/", http.StripPrefix("/_site/", http.FileServerFS(mustSub(client, "client"))))
+	mux.HandleFunc("GET /_site/{file}", s.serveClient)
 	api := s.cfg.API
 	if api == nil {
 		api = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the site's function is not built yet", http.StatusNotFound)
 		})
 	}
-	fn := s.withHeaders(api)
+	fn := s.withHeaders(compressResponses(api))
 	mux.Handle("/api/", fn)
 	mux.Handle("/.netlify/functions/api/", fn)
 	mux.HandleFunc("/", s.serveSite)
@@ -179,40 +201,71 @@ func outputName(p string) string {
 	return p
 }
 
+// serveFile serves an output of the session with the _headers rules of
+// r's path, compressed as r accepts (serveBody).
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, status int) {
 	data, ok := s.cfg.Session.File(name)
 	if !ok {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
-	ctype := mime.TypeByExtension(path.Ext(name))
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
+	ctype := contentType(name)
+	var transform func([]byte) []byte
 	if strings.HasPrefix(ctype, "text/html") {
-		data = injectReload(data)
+		transform = s.injectReload
 	}
 	h := w.Header()
 	s.mu.RLock()
 	netlify.ApplyHeaders(s.headers, r.URL.Path, h)
 	s.mu.RUnlock()
 	h.Set("Content-Type", ctype)
-	h.Set("Content-Length", fmt.Sprint(len(data)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(data)
+	s.serveBody(w, r, name, data, transform, status)
+}
+
+// serveClient serves the dev server's own files. A request naming the
+// file's current version (?v=, as the injected tag does) may be cached
+// for good: a new version is a new URL.
+func (s *Server) serveClient(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	data, ok := s.clientFiles[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
 	}
+	h := w.Header()
+	h.Set("Content-Type", contentType(name))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
+	if r.URL.Query().Get("v") == version(data) {
+		h.Set("Cache-Control", headers.CacheImmutable)
+	}
+	s.serveBody(w, r, "/_site/"+name, data, nil, http.StatusOK)
+}
+
+// contentType is the Content-Type of a served file, by its extension.
+func contentType(name string) string {
+	if ctype := mime.TypeByExtension(path.Ext(name)); ctype != "" {
+		return ctype
+	}
+	return "application/octet-stream"
+}
+
+// version is a short hash of data, for URLs that change with it.
+func version(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:5])
 }
 
 // injectReload adds the live-reload script to an HTML page.
-func injectReload(page []byte) []byte {
+func (s *Server) injectReload(page []byte) []byte {
+	tag := s.reloadTag
 	i := bytes.Index(page, []byte("</head>"))
 	if i < 0 {
-		return append(page[:len(page):len(page)], reloadTag...)
+		return append(page[:len(page):len(page)], tag...)
 	}
-	out := make([]byte, 0, len(page)+len(reloadTag))
+	out := make([]byte, 0, len(page)+len(tag))
 	out = append(out, page[:i]...)
-	out = append(out, reloadTag...)
+	out = append(out, tag...)
 	return append(out, page[i:]...)
 }
 
@@ -229,6 +282,7 @@ func (s *Server) Rebuilt(u *build.Update, err error) {
 		s.Rebuilt(nil, err)
 		return
 	}
+	s.encoded.forget(u.Removed)
 	if s.cfg.AfterRebuild != nil {
 		s.cfg.AfterRebuild()
 	}

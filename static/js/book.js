@@ -9,10 +9,19 @@
   const renamed = { "Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh", "Asia/Katmandu": "Asia/Kathmandu",
     "Asia/Rangoon": "Asia/Yangon", "Europe/Kiev": "Europe/Kyiv", "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
     "Pacific/Truk": "Pacific/Chuuk", "Atlantic/Faeroe": "Atlantic/Faroe", "America/Godthab": "America/Nuuk" };
-  const raw = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  const zone = renamed[raw] || raw;
-  const tz = form.querySelector("[data-tz]");
-  if (tz) tz.value = zone;
+  // Intl's formatters are the costly part of this script (on a phone, a
+  // tenth of a second and more): they are made when first needed, so that
+  // on /book/ the page paints, and the times are fetched, without them.
+  let zone, day, time;
+  const intl = () => {
+    if (zone) return;
+    const raw = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    zone = renamed[raw] || raw;
+    const tz = form.querySelector("[data-tz]");
+    if (tz) tz.value = zone;
+    day = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric", timeZone: zone });
+    time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: zone });
+  };
 
   const params = new URLSearchParams(location.search);
   const result = form.querySelector("[data-result]");
@@ -22,8 +31,6 @@
     if (note) note.hidden = false;
   }
 
-  const day = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric", timeZone: zone });
-  const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: zone });
   const offset = (d) => {
     const p = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(d);
     const n = p.find((x) => x.type === "timeZoneName");
@@ -38,12 +45,14 @@
     }
     h.textContent = text;
   };
-  const named = `Times are shown in your time zone, ${zone} (${offset(new Date())}).`;
+  const named = () => `Times are shown in your time zone, ${zone} (${offset(new Date())}).`;
 
   const list = form.querySelector("[data-slot-list]");
   const radios = list ? list.querySelectorAll("input[name=slot]") : [];
   if (radios.length) {
-    // Server-rendered times: relabel them in the visitor's zone.
+    // Server-rendered times: relabel them in the visitor's zone, before
+    // the first paint (blocking="render"), so no label changes in view.
+    intl();
     radios.forEach((r) => {
       const d = new Date(r.dataset.start);
       r.nextElementSibling.textContent = time.format(d);
@@ -52,12 +61,20 @@
       const first = el.querySelector("input[name=slot]");
       if (first) el.querySelector("h3").textContent = day.format(new Date(first.dataset.start));
     });
-    hint(named);
+    hint(named());
     return;
   }
-  if (!list || !form.querySelector("[data-slot-status]")) return;
+  if (!list || !form.querySelector("[data-slot-status]")) {
+    intl();
+    return;
+  }
 
   hint("Loading the free times…");
+  // Until the times arrive their list holds a screen's height (site.css),
+  // so what follows it starts below the fold and does not shift when they
+  // come; this runs before the first paint (blocking="render").
+  list.setAttribute("aria-busy", "true");
+  const done = () => list.removeAttribute("aria-busy");
   fetch("/api/slots", { headers: { Accept: "application/json" } })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
     .then((data) => {
@@ -67,8 +84,10 @@
         // message, with the address to write to, replaces the hint.
         form.querySelector("[data-slot-status]").hidden = true;
         paused.hidden = false;
+        done();
         return;
       }
+      intl();
       const byDay = new Map();
       for (const s of data.slots) {
         const d = new Date(s.start);
@@ -76,6 +95,7 @@
         if (!byDay.has(key)) byDay.set(key, []);
         byDay.get(key).push(s);
       }
+      done();
       if (!byDay.size) {
         hint("There are no free times in the coming weeks. Please email us and we will find one.");
         return;
@@ -116,9 +136,13 @@
         box.append(h, times);
         target.append(box);
       }
-      hint(named);
+      hint(named());
       const submit = form.querySelector("[data-submit]");
       if (submit) submit.textContent = "Book this session";
     })
-    .catch(() => hint("The free times could not be loaded here; choose Continue to see them on the next step."));
+    .catch(() => {
+      intl();
+      done();
+      hint("The free times could not be loaded here; choose Continue to see them on the next step.");
+    });
 })();
