@@ -18,8 +18,8 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"github.com/cassidine/site/internal/build"
-	"github.com/cassidine/site/internal/theme"
 	"github.com/cassidine/site/internal/headers"
+	"github.com/cassidine/site/internal/theme"
 )
 
 func TestNegotiate(t *testing.T) {
