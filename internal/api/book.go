@@ -310,11 +310,7 @@ func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking
 		s.bookingPaused(w, r, f)
 		return
 	case store.ErrorCode(err) == store.ECONFLICT:
-		// The slot was taken, or the day filled, since it was checked.
-		if !errors.Is(err, booking.ErrDayFull) {
-			err = booking.ErrTaken
-		}
-		s.slotProblem(w, r, f, err)
+		s.slotProblem(w, r, f, slotConflict(err))
 		return
 	default:
 		// Validation above applies the store's rules, so anything else is
@@ -330,6 +326,16 @@ func (s *server) commitBooking(w http.ResponseWriter, r *http.Request, f booking
 		return
 	}
 	http.Redirect(w, r, done, http.StatusSeeOther)
+}
+
+// slotConflict is what a conflict from the store's booking rules means
+// for the visitor: since the time was checked, its day filled up, or the
+// time (or one within the buffer of it) was taken.
+func slotConflict(err error) error {
+	if errors.Is(err, booking.ErrDayFull) {
+		return booking.ErrDayFull
+	}
+	return booking.ErrTaken
 }
 
 // alreadyBooked answers a booking for an email that already holds an

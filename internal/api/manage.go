@@ -309,10 +309,7 @@ func (s *server) commitMove(w http.ResponseWriter, r *http.Request, f booking.Fo
 		s.bookingPaused(w, r, f)
 		return
 	case store.ErrorCode(err) == store.ECONFLICT:
-		if !errors.Is(err, booking.ErrDayFull) {
-			err = booking.ErrTaken
-		}
-		s.slotProblem(w, r, f, err)
+		s.slotProblem(w, r, f, slotConflict(err))
 		return
 	case store.ErrorCode(err) == store.EINVALID:
 		f.Message = "The booking could not be moved: " + store.ErrorMessage(err) + "."
