@@ -105,6 +105,7 @@ func (s *Session) build(ctx context.Context) (*Update, error) {
 		return nil, err
 	}
 	jobs := b.jobs()
+	s.reuseCards(jobs)
 	return s.commit(ctx, b, jobs, jobs, nil, start)
 }
 
@@ -198,7 +199,7 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 	all := nb.jobs()
 	var jobs []*job
 	for _, j := range all {
-		if sel.wants(nb, j) {
+		if sel.wants(nb, j) || s.newCard(j) {
 			jobs = append(jobs, j)
 		}
 	}
@@ -268,6 +269,8 @@ type selection struct {
 
 func (sel *selection) wants(b *builder, j *job) bool {
 	switch {
+	case j.group == groupCard:
+		return false // a changed card has a new name: Apply adds it (newCard)
 	case j.group == groupStatic:
 		return sel.static
 	case j.html && sel.allHTML:
