@@ -78,7 +78,9 @@ func (r *Result) Summary(out string) string {
 		resized = fmt.Sprintf(", %d resized images (%d from the cache)", n, r.Images.CacheHits)
 	}
 	cards := ""
-	if n := r.Cards.Drawn + r.Cards.CacheHits; n > 0 {
+	if n := r.Cards.Drawn + r.Cards.CacheHits; n == 1 {
+		cards = fmt.Sprintf(", 1 share card (%d from the cache)", r.Cards.CacheHits)
+	} else if n > 1 {
 		cards = fmt.Sprintf(", %d share cards (%d from the cache)", n, r.Cards.CacheHits)
 	}
 	return fmt.Sprintf("built %d pages, %d assets%s%s in %d ms → %s", r.Pages, r.Assets, resized, cards, r.Elapsed.Milliseconds(), out)
@@ -123,14 +125,17 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// Check runs every step and validation of a build without writing anything.
+// Check runs every step and validation of a build without writing
+// anything. Share cards are planned (their problems reported) but not
+// drawn: drawing cannot fail once planned, and takes time.
 func Check(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
 	b := newBuilder(o.withDefaults())
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
-	res, err := b.render(ctx, discard{}, b.jobs())
+	jobs := slices.DeleteFunc(b.jobs(), func(j *job) bool { return j.group == groupCard })
+	res, err := b.render(ctx, discard{}, jobs)
 	if err != nil {
 		return nil, err
 	}
