@@ -113,7 +113,8 @@ func (s *Session) build(ctx context.Context) (*Update, error) {
 // are re-rendered only where the change shows: a body edit re-renders its
 // page (and the feeds, which carry content); a change to what lists show
 // (title, date, tags, description, ...) also re-renders the lists, tag
-// pages, home, feeds and sitemap; a layout change re-renders the pages
+// pages, home, feeds and sitemap, and a new title or reading time draws
+// that page's share card (no other); a layout change re-renders the pages
 // using it; a CSS change re-renders pages (their stylesheet URL changed)
 // and tells the browser it may swap the stylesheet in place. Changes to
 // the content folder's shape (a page added or removed, a bundle's image,
