@@ -116,7 +116,7 @@ func (f *siteFlags) register(fs *flag.FlagSet, e *env, drafts bool) {
 	fs.BoolVar(&f.future, "future", drafts, "include pages dated in the future (scheduled: their publishDate, else date)")
 	fs.BoolVar(&f.expired, "expired", false, "include pages whose expiryDate has passed")
 	fs.StringVar(&f.baseURL, "baseurl", "", "absolute `URL` the site is served from, overriding site.toml's baseURL (canonical links, feeds, sitemap)")
-	fs.StringVar(&f.cache, "cache", cacheDir(e.getenv), "keep resized images in `DIR` between builds (deleting it is always safe); empty: make them again each time")
+	fs.StringVar(&f.cache, "cache", cacheDir(e.getenv), "keep resized images and share cards in `DIR` between builds (deleting it is always safe); empty: make them again each time")
 }
 
 // cacheDir is the default -cache: cassidine-site in the user's cache

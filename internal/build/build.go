@@ -21,6 +21,7 @@ import (
 
 	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/booking"
+	"github.com/cassidine/site/internal/card"
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/images"
 	"github.com/cassidine/site/internal/markdown"
@@ -42,9 +43,9 @@ type Options struct {
 	Dev     bool      // site serve: draft badges and the live-reload hook
 	Strict  bool      // site check: also report missing descriptions and alt text, and fail on warnings
 	Workers int       // parallel workers; default GOMAXPROCS
-	// Cache is the folder where resized images are kept between builds,
-	// in its images/ (site build's -cache); "" makes them again on every
-	// build.
+	// Cache is the folder where resized images and share cards are kept
+	// between builds, in its images/ and cards/ (site build's -cache); ""
+	// makes them again on every build.
 	Cache string
 }
 
@@ -54,6 +55,7 @@ type Result struct {
 	Assets   int // files copied or fingerprinted from static/
 	Files    int // every file written
 	Images   images.Stats
+	Cards    card.Stats // share cards drawn, and read from the cache folder
 	Elapsed  time.Duration
 	Site     *Site
 	External []ExternalLink // http(s) links written in the content
@@ -75,7 +77,13 @@ func (r *Result) Summary(out string) string {
 	if n := r.Images.Resized + r.Images.CacheHits; n > 0 {
 		resized = fmt.Sprintf(", %d resized images (%d from the cache)", n, r.Images.CacheHits)
 	}
-	return fmt.Sprintf("built %d pages, %d assets%s in %d ms → %s", r.Pages, r.Assets, resized, r.Elapsed.Milliseconds(), out)
+	cards := ""
+	if n := r.Cards.Drawn + r.Cards.CacheHits; n == 1 {
+		cards = fmt.Sprintf(", 1 share card (%d from the cache)", r.Cards.CacheHits)
+	} else if n > 1 {
+		cards = fmt.Sprintf(", %d share cards (%d from the cache)", n, r.Cards.CacheHits)
+	}
+	return fmt.Sprintf("built %d pages, %d assets%s%s in %d ms → %s", r.Pages, r.Assets, resized, cards, r.Elapsed.Milliseconds(), out)
 }
 
 // Build renders the whole site into o.Out. It builds into a fresh sibling
@@ -117,14 +125,17 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// Check runs every step and validation of a build without writing anything.
+// Check runs every step and validation of a build without writing
+// anything. Share cards are planned (their problems reported) but not
+// drawn: drawing cannot fail once planned, and takes time.
 func Check(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
 	b := newBuilder(o.withDefaults())
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
-	res, err := b.render(ctx, discard{}, b.jobs())
+	jobs := slices.DeleteFunc(b.jobs(), func(j *job) bool { return j.group == groupCard })
+	res, err := b.render(ctx, discard{}, jobs)
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +199,7 @@ type builder struct {
 	site      *Site
 	min       *minify.M
 	resizer   *images.Resizer
+	cards     *card.Cache
 	layouts   *theme.Layouts
 	layoutErr error
 	// shortcodes are layouts/shortcodes, for the markdown renderer.
@@ -211,6 +223,8 @@ type builder struct {
 	quiz         *quiz.Quiz // content/quiz.toml, if the site has one
 	quizErr      error
 	quizVer      string
+	cardList     []shareCard        // the share cards to draw (planCards)
+	quizSocial   *theme.SocialImage // the quiz page's share card
 }
 
 // source is one content file as last read.
@@ -223,11 +237,13 @@ type source struct {
 }
 
 func newBuilder(o Options) *builder {
-	dir := o.Cache
-	if dir != "" {
-		dir = filepath.Join(dir, "images")
+	sub := func(name string) string {
+		if o.Cache == "" {
+			return ""
+		}
+		return filepath.Join(o.Cache, name)
 	}
-	return &builder{o: o, min: assets.NewMinifier(), resizer: images.NewResizer(dir)}
+	return &builder{o: o, min: assets.NewMinifier(), resizer: images.NewResizer(sub("images")), cards: card.NewCache(sub("cards"))}
 }
 
 // generate loads, validates and renders the site into w.
@@ -310,6 +326,7 @@ func (b *builder) validateLinksOf(only map[string]bool) error {
 		b.site.AssetURLs = b.assets.URLs()
 	}
 	errs.Add(b.organize())
+	errs.Add(b.planCards())
 	errs.Add(b.checkURLs())
 	if b.layoutErr == nil {
 		errs.Add(b.checkLayouts())

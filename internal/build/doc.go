@@ -25,6 +25,7 @@
 //	/schedule.json           when a rebuild changes the site (package publish)
 //	/_headers, /_redirects   Netlify's header and redirect rules (aliases)
 //	/assets/<name>.<hash>.css|js   fingerprinted CSS and JS from static/
+//	/assets/cards/<name>.<hash>.png  share cards (see below)
 //	/<anything else>         copied from static/ (SVG, XML, JSON minified)
 //
 // # Images
@@ -39,9 +40,37 @@
 // column (package images). Making the copies is slow, so they are kept in
 // a cache folder between builds (Options.Cache; site build -cache, by
 // default cassidine-site in the user's cache folder). An image that cannot
-// be read, or is too large to decode, fails the build at its line. An
-// article without an image or images key shares its first photo or chart
-// on social cards.
+// be read, or is too large to decode, fails the build at its line.
+//
+// # Share cards
+//
+// A link shared on LinkedIn, Slack or X shows the page's image (og:image,
+// twitter:image, written by layouts/partials/head.html from the
+// socialImage function). A page shares, in order:
+//
+//  1. its own image: front matter image, else the first of images. Its
+//     width, height and type are given when the site publishes the file
+//     (a relative path is the page bundle's); for another site's URL they
+//     are left out rather than guessed. Its alt text is the one the body
+//     gives the same image, else the page's title. An SVG gets a warning:
+//     social sites do not show it.
+//  2. else, for an article, the home page and the quiz: its share card, a
+//     1200x630 PNG drawn at build by package card in the site's colours:
+//     the title, the site's name and the reading time (the home page's shows
+//     site.toml's description under the site's name; the quiz's, its
+//     title). Its alt text is the title. An image in the body is never
+//     shared on its own: the card names the article; a chart out of its
+//     context does not.
+//  3. else site.toml's image (alt text: the site's name).
+//
+// A card is published at /assets/cards/<last part of the URL>.<hash>.png,
+// the hash of everything it shows, so its URL changes exactly when it does
+// (LinkedIn then fetches the new one) and _headers caches it for good, as
+// everything under /assets/. Drawing one takes about 10 ms, so cards are
+// kept in the cache folder's cards/ and only a changed card is drawn
+// again; site serve draws only the card of an edited title or reading
+// time. A character the card's font (Go) cannot draw, such as an emoji, is
+// left out of the card with a warning at the line that writes it.
 //
 // Every HTML, CSS, JS, SVG, XML and JSON output is minified.
 //
@@ -89,6 +118,9 @@
 //	jsonLD                   the page's schema.org JSON-LD (inside <script type="application/ld+json">)
 //	tagURL "name"            URL of a tag's page
 //	categoryURL "name"       URL of a category's page
+//	socialImage .Page        the image the page shares (see Share cards):
+//	                         .URL (absolute), .Width, .Height, .Type (0 and ""
+//	                         when unknown) and .Alt; nil when it has none
 //
 // # Markdown
 //

@@ -32,9 +32,8 @@ type variant struct {
 // gets width and height from its file, a large JPEG or PNG also a srcset
 // of resized copies (made through the cache folder) with sizes, and every
 // image but the first loading="lazy" and decoding="async", as it is
-// below the first screen. An article without an image in its front
-// matter shares its first image on social cards. A front-matter image
-// relative to the page ("cover.jpg" in a bundle) becomes a site path.
+// below the first screen. A front-matter image relative to the page
+// ("cover.jpg" in a bundle) becomes a site path.
 func (b *builder) finishPage(src source) source {
 	p, doc := src.page, src.doc
 	src.variants, src.imageErr = nil, nil
@@ -101,9 +100,6 @@ func (b *builder) finishPage(src source) source {
 		}
 		setAttr(t, "width", strconv.Itoa(widest.Width))
 		setAttr(t, "height", strconv.Itoa(widest.Height))
-		if p.Kind == content.KindArticle && p.Image == "" && !p.Has("image") && !p.Has("images") && format(widest.Data) != images.SVG {
-			p.Image = urlOf(widest) // the social card shows the article's first photo or chart (social sites do not show SVG)
-		}
 		return true, nil
 	})
 	if err == nil {
@@ -117,12 +113,6 @@ func (b *builder) finishPage(src source) source {
 	}
 	p.Content = htmlOf(out)
 	return src
-}
-
-// format names an image's format, as images.Size does.
-func format(data []byte) string {
-	_, _, f, _ := images.Size(data)
-	return f
 }
 
 // hasFile reports whether the site publishes a file at a site path from

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cassidine/site/internal/images"
 	"github.com/cassidine/site/internal/theme"
 )
 
@@ -60,7 +61,8 @@ func TestRealSite(t *testing.T) {
 		`<h1>What Is a Fractional COO?</h1>`,
 		`<link rel="canonical" href="https://cassidineconsulting.com/articles/what-is-a-fractional-coo/">`,
 		`<meta property="og:type" content="article">`,
-		`<meta property="og:image" content="https://cassidineconsulting.com/images/social.png">`,
+		`<meta property="og:image:width" content="1200">`,
+		`<meta property="og:image:alt" content="What Is a Fractional COO?">`,
 		`<meta name="twitter:card" content="summary_large_image">`,
 		`<meta name="description" content="`,
 		// The author's words survive, with the typographer's curly quotes.
@@ -73,6 +75,15 @@ func TestRealSite(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("%s: missing %q", explainer, want)
 		}
+	}
+
+	// It shares its own card, drawn at build, as a 1200x630 PNG.
+	card := regexp.MustCompile(`<meta property="og:image" content="https://cassidineconsulting.com/(assets/cards/what-is-a-fractional-coo\.[0-9a-f]{10}\.png)">`).FindStringSubmatch(page)
+	if card == nil {
+		t.Fatalf("%s: og:image is not its share card", explainer)
+	}
+	if w, h, format, err := images.Size([]byte(readOut(t, out, card[1]))); err != nil || w != 1200 || h != 630 || format != images.PNG {
+		t.Errorf("%s: %dx%d %s (%v), want a 1200x630 PNG", card[1], w, h, format, err)
 	}
 
 	// JSON-LD is an Article with the right headline; no executable script.

@@ -39,6 +39,7 @@ const (
 	groupFeed                // feeds: the newest articles with their content
 	groupSite                // sitemap, _redirects, robots, _headers, 404
 	groupStatic              // a file from static/
+	groupCard                // a share card: named by what it shows (see Session.newCard)
 )
 
 // render writes the given outputs through w, in parallel.
@@ -88,6 +89,7 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 		Assets:   len(b.assets.Files),
 		Files:    int(files.Load()),
 		Images:   b.resizer.Stats(),
+		Cards:    b.cards.Stats(),
 		Site:     b.site,
 		Warnings: b.warnings,
 	}, nil
@@ -112,6 +114,7 @@ func (b *builder) jobs() []*job {
 	for _, p := range s.Articles {
 		add(groupPage, p, nil)
 	}
+	jobs = append(jobs, b.cardJobs()...)
 	for _, p := range s.Pages {
 		g := groupPage
 		if p.Kind == content.KindHome {
@@ -150,6 +153,7 @@ func (b *builder) jobs() []*job {
 	if b.quiz != nil {
 		qp := b.generated(content.KindPage, b.quiz.Title, QuizURL, "Score your company against the warning signs that it has outgrown its operating model.")
 		qp.Layout = "quiz"
+		qp.Social = b.quizSocial
 		addData(groupSite, qp, nil, quiz.Form{Quiz: b.quiz, Version: b.quizVer})
 	}
 

@@ -105,6 +105,7 @@ func (s *Session) build(ctx context.Context) (*Update, error) {
 		return nil, err
 	}
 	jobs := b.jobs()
+	s.reuseCards(jobs)
 	return s.commit(ctx, b, jobs, jobs, nil, start)
 }
 
@@ -112,7 +113,8 @@ func (s *Session) build(ctx context.Context) (*Update, error) {
 // are re-rendered only where the change shows: a body edit re-renders its
 // page (and the feeds, which carry content); a change to what lists show
 // (title, date, tags, description, ...) also re-renders the lists, tag
-// pages, home, feeds and sitemap; a layout change re-renders the pages
+// pages, home, feeds and sitemap, and a new title or reading time draws
+// that page's share card (no other); a layout change re-renders the pages
 // using it; a CSS change re-renders pages (their stylesheet URL changed)
 // and tells the browser it may swap the stylesheet in place. Changes to
 // the content folder's shape (a page added or removed, a bundle's image,
@@ -198,7 +200,7 @@ func (s *Session) Apply(ctx context.Context, changes []Change) (*Update, error) 
 	all := nb.jobs()
 	var jobs []*job
 	for _, j := range all {
-		if sel.wants(nb, j) {
+		if sel.wants(nb, j) || s.newCard(j) {
 			jobs = append(jobs, j)
 		}
 	}
@@ -268,6 +270,8 @@ type selection struct {
 
 func (sel *selection) wants(b *builder, j *job) bool {
 	switch {
+	case j.group == groupCard:
+		return false // a changed card has a new name: Apply adds it (newCard)
 	case j.group == groupStatic:
 		return sel.static
 	case j.html && sel.allHTML:

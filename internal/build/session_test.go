@@ -59,6 +59,24 @@ func apply(t *testing.T, s *Session, changes ...Change) *Update {
 	return u
 }
 
+// cardFile returns the output path of the share card named name
+// ("assets/cards/<name>.<hash>.png"); there must be exactly one.
+func cardFile(t *testing.T, s *Session, name string) string {
+	t.Helper()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var found []string
+	for f := range s.files {
+		if rest, ok := strings.CutPrefix(f, cardsDir+name+"."); ok && strings.Count(rest, ".") == 1 {
+			found = append(found, f)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("share cards named %q: got %q, want one", name, found)
+	}
+	return found[0]
+}
+
 func sameSet(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	slices.Sort(want)
@@ -71,6 +89,7 @@ func TestSessionBodyEdit(t *testing.T) {
 	s, cont, _, _ := newTestSession(t)
 	cont["articles/one.md"].Data = []byte("---\ntitle: One\ndate: 2026-01-01\ndescription: first\ntags: [a]\n---\nBody edited.\n")
 	u := apply(t, s, Change{RootContent, "articles/one.md"})
+	// Not the share card: its title and reading time did not change.
 	sameSet(t, "written", u.Written, []string{"articles/one/index.html", "feed.xml", "feed.json"})
 	if !strings.Contains(file(t, s, "articles/one/index.html"), "Body edited.") {
 		t.Error("the page does not show the edit")
@@ -82,8 +101,23 @@ func TestSessionBodyEdit(t *testing.T) {
 
 func TestSessionTitleEdit(t *testing.T) {
 	s, cont, _, _ := newTestSession(t)
+	oldCard, otherCard := cardFile(t, s, "one"), cardFile(t, s, "two")
 	cont["articles/one.md"].Data = []byte("---\ntitle: One renamed\ndate: 2026-01-01\ndescription: first\ntags: [a]\n---\nBody one.\n")
 	u := apply(t, s, Change{RootContent, "articles/one.md"})
+	// Its share card alone is drawn again, under a new name the page
+	// names; the old one is gone.
+	newCard := cardFile(t, s, "one")
+	var cards []string
+	for _, f := range u.Written {
+		if strings.HasPrefix(f, cardsDir) {
+			cards = append(cards, f)
+		}
+	}
+	sameSet(t, "cards written", cards, []string{newCard})
+	sameSet(t, "removed", u.Removed, []string{oldCard})
+	if newCard == oldCard || !strings.Contains(file(t, s, "articles/one/index.html"), newCard) || cardFile(t, s, "two") != otherCard {
+		t.Errorf("new card %s (was %s): want a new name, named by the page, the other card kept", newCard, oldCard)
+	}
 	for _, want := range []string{"articles/one/index.html", "articles/index.html", "index.html", "tags/a/index.html", "tags/index.html", "feed.xml", "sitemap.xml", "_redirects"} {
 		if !slices.Contains(u.Written, want) {
 			t.Errorf("title edit did not rewrite %s (wrote %q)", want, u.Written)
@@ -101,8 +135,9 @@ func TestSessionDeleteAndRename(t *testing.T) {
 	s, cont, _, _ := newTestSession(t)
 	cont["articles/three.md"] = cont["articles/two.md"]
 	delete(cont, "articles/two.md")
+	oldCard := cardFile(t, s, "two")
 	u := apply(t, s, Change{RootContent, "articles/two.md"}, Change{RootContent, "articles/three.md"})
-	sameSet(t, "removed", u.Removed, []string{"articles/two/index.html"})
+	sameSet(t, "removed", u.Removed, []string{"articles/two/index.html", oldCard})
 	if _, ok := s.File("articles/three/index.html"); !ok {
 		t.Error("renamed article's new page missing")
 	}

@@ -103,6 +103,9 @@ func (b *builder) collectWarnings() []error {
 			}
 		}
 	}
+	for _, w := range b.cardWarnings() {
+		ws.Add(w)
+	}
 	if len(ws) == 0 {
 		return nil
 	}

@@ -19,6 +19,19 @@ type Cache struct {
 // needed). An empty dir keeps nothing.
 func NewCache(dir string) *Cache { return &Cache{fc: filecache.New(dir)} }
 
+// Key returns a hex hash of everything c draws (its text, its colours
+// resolved, and the layout's version): two cards with one key are the same
+// PNG. The cache keeps cards under it, and a builder can name a card's file
+// by it before drawing, so the name changes when what the card shows does.
+// Like Draw, it refuses illegible colours.
+func (c Card) Key() (string, error) {
+	bg, text, accent, _, err := colours(c)
+	if err != nil {
+		return "", err
+	}
+	return filecache.Key(layoutVersion, c.Title, c.Site, strconv.Itoa(c.Minutes), rgbHex(bg), rgbHex(text), rgbHex(accent)), nil
+}
+
 // Stats counts a Cache's work since it was made.
 type Stats struct {
 	Drawn     int64 // cards drawn and encoded
@@ -32,11 +45,10 @@ func (c *Cache) Stats() Stats { return Stats{Drawn: c.drawn.Load(), CacheHits: c
 // card (same text and colours, same layout version) was drawn before.
 // The returned slice may be shared: do not modify it.
 func (c *Cache) Draw(card Card) ([]byte, error) {
-	bg, text, accent, _, err := colours(card)
+	key, err := card.Key()
 	if err != nil {
 		return nil, err
 	}
-	key := filecache.Key(layoutVersion, card.Title, card.Site, strconv.Itoa(card.Minutes), rgbHex(bg), rgbHex(text), rgbHex(accent))
 	data, hit, err := c.fc.Do(key, func() ([]byte, error) {
 		c.drawn.Add(1)
 		return Draw(card)

@@ -137,17 +137,19 @@ func Unsupported(s string) []rune {
 		return nil
 	}
 	var missing []rune
+	var buf sfnt.Buffer
 	for _, r := range norm.NFC.String(s) {
-		if !unicode.IsSpace(r) && !hasGlyph(fs[0], r) && !slices.Contains(missing, r) {
+		if !unicode.IsSpace(r) && !hasGlyph(fs[0], &buf, r) && !slices.Contains(missing, r) {
 			missing = append(missing, r)
 		}
 	}
 	return missing
 }
 
-func hasGlyph(f *opentype.Font, r rune) bool {
-	var buf sfnt.Buffer
-	i, err := f.GlyphIndex(&buf, r)
+// hasGlyph reports whether f draws r; buf is reused between calls, as
+// a fresh one costs an allocation of the font's lookup tables.
+func hasGlyph(f *opentype.Font, buf *sfnt.Buffer, r rune) bool {
+	i, err := f.GlyphIndex(buf, r)
 	return err == nil && i != 0
 }
 
@@ -156,11 +158,12 @@ func hasGlyph(f *opentype.Font, r rune) bool {
 // words, and without characters the fonts lack.
 func clean(f *opentype.Font, s string) string {
 	s = norm.NFC.String(s)
+	var buf sfnt.Buffer
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return ' '
 		}
-		if !hasGlyph(f, r) {
+		if !hasGlyph(f, &buf, r) {
 			return -1
 		}
 		return r

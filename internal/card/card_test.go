@@ -426,3 +426,37 @@ func hasColour(m image.Image, r image.Rectangle, want string) bool {
 	}
 	return false
 }
+
+// TestKey checks that a card's key follows what it draws: the builder
+// names card files by it, so a share of the page refetches the image
+// exactly when it changed.
+func TestKey(t *testing.T) {
+	c := Card{Title: "Hiring your first COO", Site: "Cassidine Consulting", Minutes: 6}
+	key := func(c Card) string {
+		t.Helper()
+		k, err := c.Key()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	base := key(c)
+	explicit := c
+	explicit.Background, explicit.Text, explicit.Accent = DefaultBackground, DefaultText, DefaultAccent
+	if key(explicit) != base {
+		t.Error("the default colours given explicitly change the key; want the same card, the same key")
+	}
+	for _, changed := range []Card{
+		{Title: c.Title + "!", Site: c.Site, Minutes: 6},
+		{Title: c.Title, Site: c.Site, Minutes: 7},
+		{Title: c.Title, Site: "Other", Minutes: 6},
+		{Title: c.Title, Site: c.Site, Minutes: 6, Accent: color.RGBA{0xff, 0xcc, 0x00, 255}},
+	} {
+		if key(changed) == base {
+			t.Errorf("%+v: same key as %+v", changed, c)
+		}
+	}
+	if _, err := (Card{Title: "T", Text: DefaultBackground}).Key(); err == nil {
+		t.Error("illegible card: want an error from Key, as from Draw")
+	}
+}

@@ -42,7 +42,8 @@ func Set(h http.Header) {
 
 // File renders Netlify's _headers file: the security headers and
 // revalidation for every path, and immutable caching for /assets/*, where
-// only fingerprinted files live.
+// only files named by a hash of their content live: the fingerprinted CSS
+// and JS, and the share cards (/assets/cards/, package build).
 func File() []byte {
 	var b strings.Builder
 	b.WriteString("/*\n")

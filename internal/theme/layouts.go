@@ -195,8 +195,10 @@ func (s *Site) funcs(l **Layouts) template.FuncMap {
 		"pageTitle": s.PageTitle,
 		// chart draws a quiz result as an accessible SVG bar chart.
 		"chart": quiz.Chart,
-		// socialImage is the page's Open Graph image as an absolute URL.
-		"socialImage": func(p *Page) string { return p.ImageURL(s) },
+		// socialImage is the image the page shares (Open Graph, Twitter
+		// cards), a *SocialImage: .URL (absolute), .Width, .Height, .Type
+		// (0 and "" when unknown) and .Alt; nil when there is none.
+		"socialImage": func(p *Page) *SocialImage { return p.SocialImage(s) },
 		// current says how a nav link relates to the page: "page" when it
 		// is the page, "true" when the page is inside its section, or "".
 		"current": func(navURL string, p *Page) string {

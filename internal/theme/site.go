@@ -27,6 +27,10 @@ type Site struct {
 	AssetURLs map[string]string
 	// Titles maps site paths to the titles of the pages there, for pageTitle.
 	Titles map[string]string
+	// Social is site.toml's image as pages without their own share it,
+	// with what the builder knows of it; nil outside a build (the
+	// function's pages), where the image's URL alone is shared.
+	Social *SocialImage
 }
 
 // PageTitle returns the title of the page at a site path, or the path
@@ -49,7 +53,26 @@ type Page struct {
 	Scheduled   bool   // dated in the future (only in -future builds)
 	Number      int    // for list pages: page number, from 1
 	NoIndex     bool   // kept out of search engines, with no canonical link (the function's pages)
+	// Social is the image the page shares on social sites: its own
+	// image, else its generated share card (set by the builder); nil
+	// shares the site's (Site.Social).
+	Social *SocialImage
 }
+
+// SocialImage is the image a page shares on LinkedIn, Slack, X and the
+// like (og:image, twitter:image), with what is known of it. Sizes and type
+// are zero when unknown (an image on another site): better left out than
+// wrong.
+type SocialImage struct {
+	URL    string // absolute
+	Width  int    // pixels; 0 when unknown
+	Height int
+	Type   string // MIME type, "image/png"; "" when unknown
+	Alt    string // what it shows, for og:image:alt and twitter:image:alt
+}
+
+// String is the image's URL, so {{socialImage .Page}} still writes it.
+func (i *SocialImage) String() string { return i.URL }
 
 // Heading is one entry of a page's table of contents.
 type Heading struct {
@@ -70,6 +93,9 @@ func (p *Page) ShowTOC() bool {
 // ImageURL is the page's social image as an absolute URL, falling back to
 // the site's.
 func (p *Page) ImageURL(s *Site) string {
+	if p.Social != nil {
+		return p.Social.URL
+	}
 	img := p.Image
 	if img == "" {
 		img = s.Image
@@ -78,6 +104,23 @@ func (p *Page) ImageURL(s *Site) string {
 		return img
 	}
 	return s.AbsURL(img)
+}
+
+// SocialImage returns the image the page shares: its own or its card
+// (p.Social), else the site's, else nil. Outside a build only the site
+// image's URL is known, and the site's name stands for what it shows.
+func (p *Page) SocialImage(s *Site) *SocialImage {
+	switch {
+	case p.Social != nil:
+		return p.Social
+	case p.Image == "" && s.Social != nil:
+		return s.Social
+	}
+	u := p.ImageURL(s)
+	if u == "" {
+		return nil
+	}
+	return &SocialImage{URL: u, Alt: s.Title}
 }
 
 // Tag is one term of a taxonomy (a tag or a category) with its articles,
