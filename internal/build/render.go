@@ -35,7 +35,8 @@ type job struct {
 // scratch holds one worker's buffers, reused from page to page: the
 // template's output and the minified page.
 type scratch struct {
-	page, min bytes.Buffer
+	page bytes.Buffer
+	min  []byte
 }
 
 // group says what an output depends on besides layouts, so a Session can
