@@ -175,7 +175,7 @@ func NewWith(o Options) *Renderer {
 	}
 	r.md = goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,            // tables, strikethrough, autolinks, task lists
+			gfm,                      // tables, strikethrough, autolinks, task lists
 			extension.Footnote,       // [^1] footnotes, listed at the end
 			extension.DefinitionList, // Term\n: definition, as Hugo
 			extension.Typographer,    // "curly quotes", -- en and --- em dashes, ...
