@@ -56,7 +56,7 @@ type Warning struct {
 
 // Doc is a rendered document.
 type Doc struct {
-	HTML     []byte
+	HTML     string // a string, so a page can show it without a copy
 	Headings []Heading // every heading, in order
 	IDs      []string  // every element id, sorted: headings and footnotes
 	Links    []Link    // in source order
@@ -65,7 +65,7 @@ type Doc struct {
 	// Summary is the plain text before a <!--more--> divider and
 	// SummaryHTML its HTML; both are empty without a divider.
 	Summary     string
-	SummaryHTML []byte
+	SummaryHTML string
 }
 
 // TOC returns the headings a table of contents lists: levels 2 and 3.
@@ -247,12 +247,9 @@ func (s *state) run() (*Doc, error) {
 	out := r.buf.Bytes()
 	if s.summaryAt >= 0 {
 		d.SummaryHTML = s.substitute(out[:s.summaryAt])
-		d.HTML = append(bytes.Clone(d.SummaryHTML), s.substitute(out[s.summaryAt:])...)
+		d.HTML = d.SummaryHTML + s.substitute(out[s.summaryAt:])
 	} else {
 		d.HTML = s.substitute(out)
-	}
-	if d.HTML == nil {
-		d.HTML = []byte{}
 	}
 
 	slices.SortStableFunc(s.links, func(a, b *linkAt) int { return a.off - b.off })
