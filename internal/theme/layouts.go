@@ -33,11 +33,16 @@ type Layouts struct {
 }
 
 // partialKey identifies one cached partial rendering: the template and
-// the value it ran with (compared by identity for pointers).
+// the value it ran with (compared by identity for pointers), or the
+// variants it was cached by.
 type partialKey struct {
-	name string
-	v    any
+	name     string
+	variants int // how many of v are variants, 0: v[0] is the value
+	v        [maxVariants]any
 }
+
+// maxVariants is how many variant keys partialCached takes.
+const maxVariants = 3
 
 // LoadLayouts parses every layout under fsys (the layouts folder, shown as
 // dir in messages) with the template functions of site. All parse errors
@@ -147,11 +152,25 @@ func TemplateError(dir string, err error) error {
 func (s *Site) funcs(l **Layouts) template.FuncMap {
 	var cache sync.Map // partialKey → template.HTML
 	return template.FuncMap{
-		"partialCached": func(name string, v any) (template.HTML, error) {
-			if v != nil && !reflect.TypeOf(v).Comparable() {
-				return "", fmt.Errorf("partialCached: cannot cache by a %T; pass a page or another comparable value", v)
+		// partialCached renders a partial once for each value it is given,
+		// or, given variants, once for each set of variants, as Hugo's
+		// does: {{partialCached "partials/header.html" . (navKey .Page)}}
+		// renders the header with the first page of each navKey.
+		"partialCached": func(name string, v any, variants ...any) (template.HTML, error) {
+			key := partialKey{name: name, variants: len(variants)}
+			keys := variants
+			if len(variants) == 0 {
+				keys = []any{v}
 			}
-			key := partialKey{name, v}
+			if len(keys) > maxVariants {
+				return "", fmt.Errorf("partialCached: %d variants, at most %d", len(keys), maxVariants)
+			}
+			for i, k := range keys {
+				if k != nil && !reflect.TypeOf(k).Comparable() {
+					return "", fmt.Errorf("partialCached: cannot cache by a %T; pass a page or another comparable value", k)
+				}
+				key.v[i] = k
+			}
 			if h, ok := cache.Load(key); ok {
 				return h.(template.HTML), nil
 			}
@@ -200,16 +219,48 @@ func (s *Site) funcs(l **Layouts) template.FuncMap {
 		"socialImage": func(p *Page) string { return p.ImageURL(s) },
 		// current says how a nav link relates to the page: "page" when it
 		// is the page, "true" when the page is inside its section, or "".
-		"current": func(navURL string, p *Page) string {
-			switch {
-			case navURL == p.URL:
-				return "page"
-			case navURL != "/" && strings.HasPrefix(p.URL, navURL):
-				return "true"
-			}
-			return ""
-		},
+		"current": current,
+		// navKey is what the header shows of a page: whether it is the
+		// home page and how each nav link relates to it (current). Pages
+		// with the same key have the same header, which layouts/base.html
+		// renders once per key with partialCached.
+		"navKey": s.navKey,
 	}
+}
+
+// current says how a nav link relates to a page: "page" when it is the
+// page, "true" when the page is inside its section, or "".
+func current(navURL string, p *Page) string {
+	switch {
+	case navURL == p.URL:
+		return "page"
+	case navURL != "/" && strings.HasPrefix(p.URL, navURL):
+		return "true"
+	}
+	return ""
+}
+
+// navKey returns the page's navKey: "h" or "-" for the home page or
+// another, then for each nav link "p", "t" or "-" for current's "page",
+// "true" or "".
+func (s *Site) navKey(p *Page) string {
+	b := make([]byte, 0, 1+len(s.Nav))
+	if p.Kind == content.KindHome {
+		b = append(b, 'h')
+	} else {
+		b = append(b, '-')
+	}
+	for _, n := range s.Nav {
+		switch current(n.URL, p) {
+		case "page":
+			b = append(b, 'p')
+		case "true":
+			b = append(b, 't')
+		default:
+			b = append(b, '-')
+		}
+	}
+	return string(b)
 }
 
 // limit returns the first n elements of a slice (all of it if shorter).

@@ -2,7 +2,10 @@ package theme
 
 import (
 	"encoding/json"
+	"io"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/cassidine/site/internal/content"
@@ -67,6 +70,60 @@ func TestJSONLD(t *testing.T) {
 		want, _ := json.Marshal(tt.want)
 		if err != nil || string(got) != string(want) {
 			t.Errorf("%s:\n got %s, %v\nwant %s", tt.name, got, err, want)
+		}
+	}
+}
+
+// TestPartialCached checks partialCached's keys: the value it renders
+// with, or its variants (as Hugo's), and navKey's, by which base.html
+// caches the header.
+func TestPartialCached(t *testing.T) {
+	site := &Site{Site: &content.Site{Title: "Co", BaseURL: "https://example.com/", Nav: []content.NavItem{{Name: "Articles", URL: "/articles/"}, {Name: "About", URL: "/about/"}}}}
+	fsys := fstest.MapFS{
+		"base.html":          {Data: []byte(`{{block "main" .}}{{end}}`)},
+		"page.html":          {Data: []byte(`{{define "main"}}{{partialCached "partials/p.html" .Page}}|{{partialCached "partials/p.html" .Page "v"}}|{{partialCached "partials/h.html" . (navKey .Page)}}{{end}}`)},
+		"partials/p.html":    {Data: []byte(`{{.Title}}`)},
+		"partials/h.html":    {Data: []byte(`{{.Page.Title}}:{{range .Site.Nav}}{{current .URL $.Page}},{{end}}`)},
+		"partials/many.html": {Data: []byte(`x`)},
+	}
+	l, err := LoadLayouts(fsys, "layouts", site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(kind content.Kind, title, url string) string {
+		var b strings.Builder
+		p := &Page{Page: &content.Page{Kind: kind, Title: title, URL: url}}
+		if err := l.Execute(&b, "page", Data{Site: site, Page: p}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		kind             content.Kind
+		title, url, want string
+	}{
+		{content.KindArticle, "A", "/articles/a/", "A|A|A:true,,"}, // the first page of each key renders
+		{content.KindArticle, "B", "/articles/b/", "B|A|A:true,,"}, // the same variant "v" and navKey: A's
+		{content.KindSection, "L", "/articles/", "L|A|L:page,,"},
+		{content.KindPage, "Ab", "/about/", "Ab|A|Ab:,page,"},
+		{content.KindHome, "H", "/", "H|A|H:,,"},
+	} {
+		if got := render(tt.kind, tt.title, tt.url); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.url, got, tt.want)
+		}
+	}
+	for _, tmpl := range []string{
+		`{{partialCached "partials/many.html" . 1 2 3 4}}`,
+		`{{partialCached "partials/many.html" . .Site.Nav}}`,
+		`{{partialCached "partials/none.html" .}}`,
+	} {
+		fsys["bad.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}` + tmpl + `{{end}}`)}
+		l, err := LoadLayouts(fsys, "layouts", site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Execute(io.Discard, "bad", Data{Site: site, Page: &Page{Page: &content.Page{}}}); err == nil {
+			t.Errorf("%s: no error", tmpl)
 		}
 	}
 }
