@@ -52,8 +52,20 @@ var emailLocal = func() (t [256]bool) {
 	return t
 }()
 
+// atKey is where a document's parse keeps its atCache.
+var atKey = parser.NewContextKey()
+
+// atCache is where the next '@' of the line being parsed is: most lines
+// have none, and no word of them can be an e-mail address.
+type atCache struct {
+	stop  int // the line's end (its Segment's Stop), identifying it
+	start int // the offset the search started at
+	at    int // the offset of the first '@' from start, or -1
+}
+
 func (q quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
-	line, _ := block.PeekLine()
+	whole, seg := block.PeekLine()
+	line := whole
 	if len(line) > 0 {
 		switch line[0] {
 		case ' ', '*', '_', '~', '(':
@@ -79,6 +91,22 @@ func (q quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Contex
 	}
 	if util.IsPunct(line[0]) {
 		return nil
+	}
+	if seg.Padding == 0 { // whole is the source from seg.Start
+		c, _ := pc.Get(atKey).(*atCache)
+		if c == nil {
+			c = &atCache{stop: -1}
+			pc.Set(atKey, c)
+		}
+		if c.stop != seg.Stop || seg.Start < c.start || c.at >= 0 && seg.Start > c.at {
+			c.stop, c.start, c.at = seg.Stop, seg.Start, -1
+			if i := bytes.IndexByte(whole, '@'); i >= 0 {
+				c.at = seg.Start + i
+			}
+		}
+		if c.at < 0 {
+			return nil
+		}
 	}
 	i := 0
 	for i < len(line) && i < 64 && emailLocal[line[i]] {

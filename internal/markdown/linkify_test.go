@@ -37,6 +37,9 @@ var linkifyCases = []string{
 	"line end http:\nwww.\nhttps://\nftp:/x",
 	"# heading http://h.com\n\n> quote me@q.com\n\n- item www.i.com\n\n| a | b |\n|---|---|\n| http://t.com | x@y.com |",
 	"<span>raw http://r.com</span> &amp; http://e.com?a=1&amp;b=2",
+	"two @ signs: a@ then b@example.com and c@d.org, then plain words\nnext line x@y.com\n\tindented a@b.co",
+	"@start and end@\n@\nx @ y z@example.com.",
+	"- item one@example.com\n  continued two@example.com\n> quoted three@example.com",
 }
 
 func TestQuickLinkify(t *testing.T) {
