@@ -412,6 +412,30 @@ func appendName(dst, name []byte, upper bool) []byte {
 	return dst
 }
 
+// plainValue reports whether the value v of attribute a (named name) of
+// tag t is written as it is, between the double quotes it has: no entity
+// or white space to rewrite (textUnchanged, and none at its ends), no
+// double quote in it, not empty, and not an attribute attributes rewrites
+// (a media type, a style or event attribute, a data: URL, an upper-case
+// http: scheme).
+func plainValue(m *minify.M, t, a *htmlTok, name, v []byte) bool {
+	if len(v) == 0 || parse.IsWhitespace(v[0]) || parse.IsWhitespace(v[len(v)-1]) || bytes.IndexByte(v, '"') >= 0 || !textUnchanged(v) {
+		return false
+	}
+	if t.traits == 0 {
+		return true
+	}
+	switch {
+	case a.hash == html.Type, a.hash == html.Enctype, a.hash == html.Formenctype, a.hash == html.Accept, a.hash == html.Style:
+		return false
+	case 2 < len(name) && (name[0] == 'o' || name[0] == 'O') && (name[1] == 'n' || name[1] == 'N'):
+		return false // JavaScript
+	case a.traits&urlAttr != 0 && len(v) > 5:
+		return m.URL == nil && !(parse.EqualFold(v[:4], httpBytes) && (!bytes.Equal(v[:4], httpBytes) || v[4] == 'S')) && !parse.EqualFold(v[:5], dataBytes)
+	}
+	return true
+}
+
 // textUnchanged reports whether parse.ReplaceMultipleWhitespaceAndEntities
 // leaves b as it is: no run of white space but single spaces and line
 // feeds, and no '&' it would read as an entity. Most text is so. It
@@ -739,6 +763,17 @@ func (z *htmlState) attributes(m *minify.M, src []byte, p int, rawTagHash html.H
 			continue // removed attribute
 		}
 		name := src[a.name:a.nameE]
+		if v := valOf(a); a != metaContent && a.quote == '"' && plainValue(m, t, a, name, v) {
+			// What the rest would write, in one step.
+			z.out.b = append(z.out.b, ' ')
+			z.out.b = appendName(z.out.b, name, a.upper)
+			if a.traits&booleanAttr == 0 {
+				z.out.b = append(z.out.b, '=', '"')
+				z.out.b = append(z.out.b, v...)
+				z.out.b = append(z.out.b, '"')
+			}
+			continue
+		}
 		if a == metaContent {
 			z.attr = append(z.attr[:0], z.meta...)
 		} else {
