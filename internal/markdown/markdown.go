@@ -56,7 +56,7 @@ type Warning struct {
 
 // Doc is a rendered document.
 type Doc struct {
-	HTML     string // a string, so a page can show it without a copy
+	HTML     string    // a string, so a page can show it without a copy
 	Headings []Heading // every heading, in order
 	IDs      []string  // every element id, sorted: headings and footnotes
 	Links    []Link    // in source order
