@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"sync"
 
 	"github.com/tdewolff/minify/v2"
@@ -438,13 +439,10 @@ func plainValue(m *minify.M, t, a *htmlTok, name, v []byte) bool {
 
 // textUnchanged reports whether parse.ReplaceMultipleWhitespaceAndEntities
 // leaves b as it is: no run of white space but single spaces and line
-// feeds, and no '&' it would read as an entity. Most text is so. It
-// reads eight bytes at a time; it may say false of text that would not
-// change, never true of text that would.
+// feeds, and no '&' it would read as an entity (one with three bytes
+// after it). Most text is so. It reads eight bytes at a time; it may say
+// false of text that would not change, never true of text that would.
 func textUnchanged(b []byte) bool {
-	if i := bytes.IndexByte(b, '&'); i >= 0 && i+3 < len(b) {
-		return false // the first '&' is the last that could be read
-	}
 	const (
 		ones = 0x0101010101010101
 		lo7  = 0x7f * ones
@@ -460,9 +458,13 @@ func textUnchanged(b []byte) bool {
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
 		ws := ^((x & lo7) + (0x80-0x21)*ones) & ^x & hi // bytes below '!': white space, controls
-		if ws == 0 {
+		amp := eq(x, '&')
+		if ws|amp == 0 {
 			prevSpace = false
 			continue
+		}
+		if amp != 0 && i+bits.TrailingZeros64(amp)/8+3 < len(b) {
+			return false // the first '&' is the last that could be read
 		}
 		if ws&^(eq(x, ' ')|eq(x, '\n')) != 0 || ws&(ws>>8) != 0 || prevSpace && ws&0x80 != 0 {
 			return false // a tab, CR, FF (or a control), or two in a row
@@ -478,6 +480,11 @@ func textUnchanged(b []byte) bool {
 			prevSpace = true
 		case '\t', '\r', '\f':
 			return false
+		case '&':
+			if i+3 < len(b) {
+				return false
+			}
+			prevSpace = false
 		default:
 			prevSpace = false
 		}
