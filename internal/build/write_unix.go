@@ -3,6 +3,7 @@
 package build
 
 import (
+	"io"
 	"io/fs"
 
 	"golang.org/x/sys/unix"
@@ -24,6 +25,9 @@ func writeNew(name string, data []byte) error {
 		n, err := unix.Write(fd, data)
 		if err == unix.EINTR {
 			continue
+		}
+		if err == nil && n == 0 {
+			err = io.ErrShortWrite
 		}
 		if err != nil {
 			unix.Close(fd)
