@@ -13,7 +13,6 @@ import (
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
-	"github.com/tdewolff/minify/v2/html"
 	"github.com/tdewolff/minify/v2/js"
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
@@ -36,12 +35,8 @@ const (
 // It is safe for concurrent use.
 func NewMinifier() *minify.M {
 	m := minify.New()
-	m.Add(HTML, &html.Minifier{
-		KeepDocumentTags:    true, // <html lang>, <head> and <body> stay explicit
-		KeepEndTags:         true,
-		KeepQuotes:          true,
-		KeepDefaultAttrVals: true, // type="submit", type="text": scripts and CSS select by them
-	})
+	opts := htmlOptions
+	m.Add(HTML, &opts)
 	m.AddFunc(CSS, css.Minify)
 	m.AddFunc(JS, js.Minify)
 	m.AddFunc(SVG, svg.Minify)

@@ -47,6 +47,10 @@ type Options struct {
 	// between builds, in its images/ and cards/ (site build's -cache); ""
 	// makes them again on every build.
 	Cache string
+
+	// referenceHTML minifies pages with tdewolff's minifier rather than
+	// assets.MinifyHTML, for the tests that compare the two.
+	referenceHTML bool
 }
 
 // Result describes a finished build.
@@ -164,33 +168,6 @@ type writer interface {
 type discard struct{}
 
 func (discard) write(string, []byte) error { return nil }
-
-// dirWriter writes files under a folder, creating parents once each.
-type dirWriter struct {
-	root string
-	mu   sync.Mutex
-	dirs map[string]bool
-}
-
-func newDirWriter(root string) *dirWriter {
-	return &dirWriter{root: root, dirs: map[string]bool{".": true}}
-}
-
-func (w *dirWriter) write(name string, data []byte) error {
-	dir := path.Dir(name)
-	w.mu.Lock()
-	made := w.dirs[dir]
-	w.mu.Unlock()
-	if !made {
-		if err := os.MkdirAll(filepath.Join(w.root, filepath.FromSlash(dir)), 0o755); err != nil {
-			return err
-		}
-		w.mu.Lock()
-		w.dirs[dir] = true
-		w.mu.Unlock()
-	}
-	return os.WriteFile(filepath.Join(w.root, filepath.FromSlash(name)), data, 0o644)
-}
 
 // builder holds one build's state. A Session keeps it between builds and
 // updates it after edits.
@@ -656,22 +633,30 @@ func outputPath(u string) string {
 	return u
 }
 
-// execute renders a page through its layout, minified. A content page
-// whose front matter names a layout that cannot render it gets the error
-// at its layout line.
-func (b *builder) execute(buf *bytes.Buffer, p *Page, list *List, extra any) ([]byte, error) {
+// execute renders a page through its layout, minified, into s. A content
+// page whose front matter names a layout that cannot render it gets the
+// error at its layout line.
+func (b *builder) execute(s *scratch, p *Page, list *List, extra any) ([]byte, error) {
 	name := b.layoutFor(p)
 	if !b.layouts.Has(name) {
 		return nil, content.Errorf(p.File, 0, "unknown layout %q", name)
 	}
-	buf.Reset()
-	if err := b.layouts.Execute(buf, name, theme.Data{Site: b.site, Page: p, List: list, Data: extra}); err != nil {
+	s.page.Reset()
+	if err := b.layouts.Execute(&s.page, name, theme.Data{Site: b.site, Page: p, List: list, Data: extra}); err != nil {
 		if p.Layout != "" && p.Has("layout") {
 			return nil, content.Errorf(p.File, p.KeyLine("layout"), "layout %q cannot render this page: %v", p.Layout, err)
 		}
 		return nil, err
 	}
-	return b.minify(assets.HTML, buf.Bytes())
+	if b.o.referenceHTML {
+		return b.minify(assets.HTML, s.page.Bytes())
+	}
+	var err error
+	s.min, err = assets.MinifyHTML(b.min, s.min[:0], s.page.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("minify %s: %w", assets.HTML, err)
+	}
+	return s.min, nil
 }
 
 func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {

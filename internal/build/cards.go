@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -154,7 +153,7 @@ func (b *builder) imageAlt(p *Page) string {
 func (b *builder) cardJobs() []*job {
 	jobs := make([]*job, 0, len(b.cardList))
 	for _, sc := range b.cardList {
-		jobs = append(jobs, &job{name: sc.path, src: "the share card of " + sc.file, group: groupCard, make: func(*bytes.Buffer) ([]byte, error) {
+		jobs = append(jobs, &job{name: sc.path, src: "the share card of " + sc.file, group: groupCard, make: func(*scratch) ([]byte, error) {
 			data, err := b.cards.Draw(sc.card)
 			if err != nil {
 				return nil, content.Errorf(sc.file, sc.line, "share card: %v", err)
@@ -222,7 +221,7 @@ func (s *Session) reuseCards(jobs []*job) {
 	defer s.mu.RUnlock()
 	for _, j := range jobs {
 		if data, ok := s.files[j.name]; ok && j.group == groupCard {
-			j.make = func(*bytes.Buffer) ([]byte, error) { return data, nil }
+			j.make = func(*scratch) ([]byte, error) { return data, nil }
 		}
 	}
 }

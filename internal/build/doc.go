@@ -121,6 +121,11 @@
 //	socialImage .Page        the image the page shares (see Share cards):
 //	                         .URL (absolute), .Width, .Height, .Type (0 and ""
 //	                         when unknown) and .Alt; nil when it has none
+//	current navURL page      how a nav link relates to the page: "page", "true" (inside its section) or ""
+//	navKey page              what the header shows of the page: whether it is home, and current for each nav link
+//	partialCached "p" v      partial p rendered once for each value v (a page, say), as Hugo's
+//	partialCached "p" v k..  ... or once for each set of variants k (at most 3), rendered with the first v:
+//	                         base.html renders the header once per navKey
 //
 // # Markdown
 //

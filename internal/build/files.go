@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -162,7 +161,7 @@ func (b *builder) fileJobs() []*job {
 			continue
 		}
 		jobs = append(jobs, &job{name: strings.TrimPrefix(f.url, "/"), src: path.Join(b.o.ContentDir, f.rel), group: groupStatic,
-			make: func(*bytes.Buffer) ([]byte, error) { return f.read(b) }})
+			make: func(*scratch) ([]byte, error) { return f.read(b) }})
 	}
 	made := map[string]bool{}
 	for _, rel := range slices.Sorted(maps.Keys(b.sources)) {
@@ -176,7 +175,7 @@ func (b *builder) fileJobs() []*job {
 			}
 			made[v.path] = true
 			jobs = append(jobs, &job{name: v.path, src: fmt.Sprintf("the resized copy of %s", v.from), variant: true, group: groupStatic,
-				make: func(*bytes.Buffer) ([]byte, error) { return v.data, nil }})
+				make: func(*scratch) ([]byte, error) { return v.data, nil }})
 		}
 	}
 	return jobs

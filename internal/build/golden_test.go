@@ -50,41 +50,7 @@ func TestGolden(t *testing.T) {
 }
 
 func runGolden(t *testing.T, file string) {
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := map[string]fstest.MapFS{"content": {}, "layouts": {}, "static": {}}
-	o := Options{Now: goldenNow, Workers: 2}
-	for _, line := range strings.Split(string(ar.Comment), "\n") {
-		if f, ok := strings.CutPrefix(line, "flags:"); ok {
-			for _, fl := range strings.Fields(f) {
-				switch fl {
-				case "-drafts":
-					o.Drafts = true
-				case "-future":
-					o.Future = true
-				case "-expired":
-					o.Expired = true
-				case "-dev":
-					o.Dev = true
-				default:
-					t.Fatalf("%s: unknown flag %q", file, fl)
-				}
-			}
-		}
-	}
-	shared, err := txtar.ParseFile("testdata/layouts.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(shared.Files, ar.Files...) {
-		dir, name, _ := strings.Cut(f.Name, "/")
-		if m, ok := in[dir]; ok {
-			m[name] = &fstest.MapFile{Data: testImage(t, f.Data)}
-		}
-	}
-	o.Content, o.Layouts, o.Static = in["content"], in["layouts"], in["static"]
+	ar, o := goldenInput(t, file)
 	o.Out = filepath.Join(t.TempDir(), "public")
 
 	res, buildErr := Build(context.Background(), o)
@@ -110,6 +76,7 @@ func runGolden(t *testing.T, file string) {
 			if buildErr != nil {
 				t.Fatalf("build failed:\n%v", buildErr)
 			}
+			var err error
 			got, err = os.ReadFile(filepath.Join(o.Out, strings.TrimPrefix(f.Name, "public/")))
 			if err != nil {
 				t.Errorf("%s: %v", f.Name, err)
@@ -147,6 +114,48 @@ func runGolden(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// goldenInput reads a golden file: the archive, and the options of its
+// build (all but Out).
+func goldenInput(t *testing.T, file string) (*txtar.Archive, Options) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]fstest.MapFS{"content": {}, "layouts": {}, "static": {}}
+	o := Options{Now: goldenNow, Workers: 2}
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if f, ok := strings.CutPrefix(line, "flags:"); ok {
+			for _, fl := range strings.Fields(f) {
+				switch fl {
+				case "-drafts":
+					o.Drafts = true
+				case "-future":
+					o.Future = true
+				case "-expired":
+					o.Expired = true
+				case "-dev":
+					o.Dev = true
+				default:
+					t.Fatalf("%s: unknown flag %q", file, fl)
+				}
+			}
+		}
+	}
+	shared, err := txtar.ParseFile("testdata/layouts.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(shared.Files, ar.Files...) {
+		dir, name, _ := strings.Cut(f.Name, "/")
+		if m, ok := in[dir]; ok {
+			m[name] = &fstest.MapFile{Data: testImage(t, f.Data)}
+		}
+	}
+	o.Content, o.Layouts, o.Static = in["content"], in["layouts"], in["static"]
+	return ar, o
 }
 
 // testImage returns data, or the image it describes: "!image 1000x500

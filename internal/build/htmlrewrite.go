@@ -138,8 +138,8 @@ func plainText(src []byte) string {
 
 // firstParagraph returns the text of the first paragraph of an HTML
 // fragment that has any (a paragraph holding only an image has none).
-func firstParagraph(src []byte) string {
-	z := html.NewTokenizer(bytes.NewReader(src))
+func firstParagraph(src string) string {
+	z := html.NewTokenizer(strings.NewReader(src))
 	depth := 0 // inside <p>: how many open
 	var b strings.Builder
 	for {

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"net/url"
 	"path"
 	"strconv"
@@ -46,12 +45,12 @@ func (b *builder) finishPage(src source) source {
 
 		}
 	}
-	if !bytes.Contains(doc.HTML, []byte("<img")) {
+	if !strings.Contains(doc.HTML, "<img") {
 		return src
 	}
 	var errs content.ErrorList
 	n := 0 // images so far
-	out, err := rewriteTags(doc.HTML, []string{"img"}, func(t *html.Token) (bool, error) {
+	out, err := rewriteTags([]byte(doc.HTML), []string{"img"}, func(t *html.Token) (bool, error) {
 		n++
 		first := n == 1
 		changed := false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"path"
 	"slices"
@@ -144,7 +145,7 @@ func (b *builder) renderPage(md *markdown.Renderer, rel string, src source) sour
 	if err := b.describe(p, doc); err != nil {
 		return source{page: p, err: err}
 	}
-	p.Content = htmlOf(doc.HTML)
+	p.Content = template.HTML(doc.HTML)
 	for _, h := range doc.TOC() {
 		p.TOC = append(p.TOC, theme.Heading(h))
 	}

@@ -26,7 +26,17 @@ type job struct {
 	page    *Page  // the page an HTML output renders
 	variant bool   // a resized copy of an image
 	group   group  // what else the output depends on
-	make    func(buf *bytes.Buffer) ([]byte, error)
+	// make produces the output. What it returns may live in the worker's
+	// scratch buffers, so it is valid only until the worker's next job: a
+	// writer that keeps it copies it.
+	make func(s *scratch) ([]byte, error)
+}
+
+// scratch holds one worker's buffers, reused from page to page: the
+// template's output and the minified page.
+type scratch struct {
+	page bytes.Buffer
+	min  []byte
 }
 
 // group says what an output depends on besides layouts, so a Session can
@@ -51,9 +61,9 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 	var wg sync.WaitGroup
 	for range b.o.Workers {
 		wg.Go(func() {
-			var buf bytes.Buffer
+			var s scratch
 			for j := range work {
-				data, err := j.make(&buf)
+				data, err := j.make(&s)
 				if err == nil {
 					err = w.write(j.name, data)
 				}
@@ -104,8 +114,8 @@ func (b *builder) jobs() []*job {
 		if !b.isContentPage(p) {
 			src = "the generated " + p.URL
 		}
-		jobs = append(jobs, &job{name: outputPath(p.URL), src: src, html: true, page: p, group: g, make: func(buf *bytes.Buffer) ([]byte, error) {
-			return b.execute(buf, p, list, extra)
+		jobs = append(jobs, &job{name: outputPath(p.URL), src: src, html: true, page: p, group: g, make: func(s *scratch) ([]byte, error) {
+			return b.execute(s, p, list, extra)
 		}})
 	}
 	add := func(g group, p *Page, list *List) { addData(g, p, list, nil) }
@@ -171,7 +181,7 @@ func (b *builder) jobs() []*job {
 
 	// Feeds and files for crawlers and Netlify.
 	gen := func(name string, g group, make func() ([]byte, error)) {
-		jobs = append(jobs, &job{name: name, src: "the generated /" + name, group: g, make: func(*bytes.Buffer) ([]byte, error) { return make() }})
+		jobs = append(jobs, &job{name: name, src: "the generated /" + name, group: g, make: func(*scratch) ([]byte, error) { return make() }})
 	}
 	gen("feed.xml", groupFeed, b.atom)
 	gen("feed.json", groupFeed, b.jsonFeed)
@@ -184,7 +194,7 @@ func (b *builder) jobs() []*job {
 	})
 	if b.assets != nil {
 		for _, f := range b.assets.Files {
-			jobs = append(jobs, &job{name: f.Path, src: path.Join(b.o.StaticDir, f.Path), group: groupStatic, make: func(*bytes.Buffer) ([]byte, error) { return f.Data, nil }})
+			jobs = append(jobs, &job{name: f.Path, src: path.Join(b.o.StaticDir, f.Path), group: groupStatic, make: func(*scratch) ([]byte, error) { return f.Data, nil }})
 		}
 	}
 	return append(jobs, b.fileJobs()...)

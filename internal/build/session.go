@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -367,6 +368,7 @@ type memWriter struct {
 }
 
 func (w *memWriter) write(name string, data []byte) error {
+	data = bytes.Clone(data) // it may be a worker's buffer (see job.make)
 	w.mu.Lock()
 	w.files[name] = data
 	w.mu.Unlock()

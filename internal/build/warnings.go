@@ -78,7 +78,7 @@ func (b *builder) collectWarnings() []error {
 		for _, w := range p.Warnings {
 			ws.Add(w)
 		}
-		if b.layouts != nil && !b.params.all {
+		if b.layouts != nil && !b.params.all && len(p.Params) > 0 {
 			shown := map[string]bool{} // by the param shortcode
 			for _, m := range paramShortcodeRE.FindAllSubmatch(p.Body, -1) {
 				key, _, _ := strings.Cut(strings.ToLower(string(m[1])), ".")

@@ -777,9 +777,9 @@ func (s *state) substText(v string, field func(*result) string) string {
 
 // substitute replaces the placeholders in goldmark's HTML: by the call's
 // HTML in content, by its escaped plain text inside a tag.
-func (s *state) substitute(h []byte) []byte {
+func (s *state) substitute(h []byte) string {
 	if len(s.results) == 0 || !bytes.Contains(h, []byte(s.prefix)) {
-		return bytes.Clone(h)
+		return string(h)
 	}
 	v := string(h)
 	var b bytes.Buffer
@@ -820,7 +820,7 @@ func (s *state) substitute(h []byte) []byte {
 		last = i
 	}
 	b.WriteString(v[last:])
-	return b.Bytes()
+	return b.String()
 }
 
 // nested renders markdown for a shortcode (markdownify, RenderString,
@@ -852,9 +852,9 @@ func (s *state) nested(md string, block bool) (template.HTML, error) {
 }
 
 // unwrapParagraph returns the content of h when h is one paragraph.
-func unwrapParagraph(h []byte) []byte {
-	t := bytes.TrimSpace(h)
-	if bytes.HasPrefix(t, []byte("<p>")) && bytes.HasSuffix(t, []byte("</p>")) && bytes.Count(t, []byte("<p>")) == 1 {
+func unwrapParagraph(h string) string {
+	t := strings.TrimSpace(h)
+	if strings.HasPrefix(t, "<p>") && strings.HasSuffix(t, "</p>") && strings.Count(t, "<p>") == 1 {
 		return t[3 : len(t)-4]
 	}
 	return t

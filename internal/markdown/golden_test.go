@@ -101,7 +101,7 @@ func runGolden(t *testing.T, file string) {
 		o.Shortcodes = ts
 	}
 	d, err := NewWith(o).RenderPage(input, p)
-	got := map[string][]byte{"output.html": d.HTML, "report.txt": report(d, err)}
+	got := map[string][]byte{"output.html": []byte(d.HTML), "report.txt": report(d, err)}
 
 	changed := false
 	for name, data := range got {
@@ -193,7 +193,7 @@ func report(d *Doc, err error) []byte {
 	if len(d.IDs) > 0 {
 		fmt.Fprintf(&b, "ids: %s\n", strings.Join(d.IDs, " "))
 	}
-	if d.Summary != "" || d.SummaryHTML != nil {
+	if d.Summary != "" || d.SummaryHTML != "" {
 		fmt.Fprintf(&b, "summary: %q\nsummary HTML: %q\n", d.Summary, d.SummaryHTML)
 	}
 	fmt.Fprintf(&b, "words: %d\n", d.Words)

@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"html"
 	"html/template"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -54,7 +56,7 @@ type Warning struct {
 
 // Doc is a rendered document.
 type Doc struct {
-	HTML     []byte
+	HTML     string    // a string, so a page can show it without a copy
 	Headings []Heading // every heading, in order
 	IDs      []string  // every element id, sorted: headings and footnotes
 	Links    []Link    // in source order
@@ -63,7 +65,7 @@ type Doc struct {
 	// Summary is the plain text before a <!--more--> divider and
 	// SummaryHTML its HTML; both are empty without a divider.
 	Summary     string
-	SummaryHTML []byte
+	SummaryHTML string
 }
 
 // TOC returns the headings a table of contents lists: levels 2 and 3.
@@ -175,7 +177,7 @@ func NewWith(o Options) *Renderer {
 	}
 	r.md = goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,            // tables, strikethrough, autolinks, task lists
+			gfm,                      // tables, strikethrough, autolinks, task lists
 			extension.Footnote,       // [^1] footnotes, listed at the end
 			extension.DefinitionList, // Term\n: definition, as Hugo
 			extension.Typographer,    // "curly quotes", -- en and --- em dashes, ...
@@ -245,12 +247,9 @@ func (s *state) run() (*Doc, error) {
 	out := r.buf.Bytes()
 	if s.summaryAt >= 0 {
 		d.SummaryHTML = s.substitute(out[:s.summaryAt])
-		d.HTML = append(bytes.Clone(d.SummaryHTML), s.substitute(out[s.summaryAt:])...)
+		d.HTML = d.SummaryHTML + s.substitute(out[s.summaryAt:])
 	} else {
 		d.HTML = s.substitute(out)
-	}
-	if d.HTML == nil {
-		d.HTML = []byte{}
 	}
 
 	slices.SortStableFunc(s.links, func(a, b *linkAt) int { return a.off - b.off })
@@ -281,7 +280,7 @@ func (s *state) walk(root ast.Node, d *Doc) {
 	src := s.out
 	ids := map[string]bool{}
 	inWord := false // the text so far ends inside a word
-	words := func(b string) {
+	words := func(b []byte) {
 		var w int
 		w, inWord = countWords(b, inWord)
 		d.Words += w
@@ -315,22 +314,22 @@ func (s *state) walk(root ast.Node, d *Doc) {
 			s.addMarkdownLink(n, string(n.Destination), true, s.substText(plainText(n, src), textOf))
 		case *ast.Text:
 			// A word can span Text nodes: don<String ’>t, foo<Emphasis>bar.
-			v := string(n.Segment.Value(src))
-			if s.hasPlaceholder(v) {
-				s.checkInline(n, v)
-				v = s.substText(v, wordsOf)
+			v := n.Segment.Value(src)
+			if len(s.results) > 0 && bytes.Contains(v, []byte(s.prefix)) {
+				s.checkInline(n, string(v))
+				v = []byte(s.substText(string(v), wordsOf))
 			}
 			words(v)
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				inWord = false
 			}
 		case *ast.AutoLink:
-			words(string(n.Label(src)))
+			words(n.Label(src))
 			if n.AutoLinkType == ast.AutoLinkURL {
 				s.links = append(s.links, &linkAt{off: s.srcOffset(firstOffset(n, src)), Link: Link{Dest: string(n.URL(src))}})
 			}
 		case *placeholderBlock:
-			words(s.results[n.id].words)
+			words([]byte(s.results[n.id].words))
 			inWord = false
 		case *ast.HTMLBlock:
 			if s.checkHTMLBlock(n, root) {
@@ -508,17 +507,41 @@ func blockText(n ast.Node, src []byte) string {
 }
 
 // countWords counts the words that start in b; in says whether the text
-// before b ended inside a word. It also returns whether b does.
-func countWords(b string, in bool) (int, bool) {
+// before b ended inside a word. It also returns whether b does. Words
+// are separated by white space (unicode.IsSpace); ASCII text is read
+// eight bytes at a time.
+func countWords(b []byte, in bool) (int, bool) {
+	const (
+		ones = 0x0101010101010101
+		lo7  = 0x7f * ones
+		hi   = 0x80 * ones
+	)
 	n := 0
 	for i := 0; i < len(b); {
+		if i+8 <= len(b) {
+			if x := binary.LittleEndian.Uint64(b[i:]); x&hi == 0 {
+				// Each byte's high bit: \t \n \v \f \r (0x09 to 0x0d), or ' '.
+				ctl := (x + (0x80-0x09)*ones) &^ (x + (0x80-0x0e)*ones) & hi
+				t := x ^ (' ' * ones)
+				space := ctl | ^((t&lo7)+lo7|t)&hi
+				word := ^space & hi
+				before := space<<8 | 0x80 // the byte before each is white space
+				if in {
+					before &^= 0x80
+				}
+				n += bits.OnesCount64(word & before)
+				in = word>>63 != 0
+				i += 8
+				continue
+			}
+		}
 		c := b[i]
 		var space bool
 		if c < utf8.RuneSelf {
 			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 			i++
 		} else {
-			r, size := utf8.DecodeRuneInString(b[i:])
+			r, size := utf8.DecodeRune(b[i:])
 			space = unicode.IsSpace(r)
 			i += size
 		}

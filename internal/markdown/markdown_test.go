@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"unicode"
 
 	"github.com/cassidine/site/internal/shortcode"
 )
@@ -532,4 +533,25 @@ func TestRenderersInParallelWithSite(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// FuzzCountWords checks countWords against the plain rune-by-rune count.
+func FuzzCountWords(f *testing.F) {
+	for _, s := range []string{"", "one", " two words ", "a\tb\nc\vd\fe\rf", "longer text of ascii words, past eight bytes", "déjà vu\u00a0ici\u2003là", "\x85x\xffy", "12345678 2345678\x01 x"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, in bool) {
+		want, wantIn := 0, in
+		for _, r := range s {
+			space := unicode.IsSpace(r)
+			if !space && !wantIn {
+				want++
+			}
+			wantIn = !space
+		}
+		if got, gotIn := countWords([]byte(s), in); got != want || gotIn != wantIn {
+			t.Fatalf("countWords(%q, %v) = %d, %v; want %d, %v", s, in, got, gotIn, want, wantIn)
+		}
+	})
 }

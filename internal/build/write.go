@@ -1,0 +1,50 @@
+package build
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+)
+
+// dirWriter writes files under a folder, creating each folder once.
+type dirWriter struct {
+	root string
+	mu   sync.Mutex
+	dirs map[string]bool // made (or found), by slash path under root
+}
+
+func newDirWriter(root string) *dirWriter {
+	return &dirWriter{root: root, dirs: map[string]bool{".": true}}
+}
+
+func (w *dirWriter) write(name string, data []byte) error {
+	if err := w.mkdir(path.Dir(name)); err != nil {
+		return err
+	}
+	return writeNew(filepath.Join(w.root, filepath.FromSlash(name)), data)
+}
+
+// mkdir makes dir and its missing parents: one mkdir each, as the
+// writer knows which exist (os.MkdirAll would stat every one first).
+func (w *dirWriter) mkdir(dir string) error {
+	w.mu.Lock()
+	made := w.dirs[dir]
+	w.mu.Unlock()
+	if made {
+		return nil
+	}
+	if err := w.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	// Another worker may have just made it: that is success too.
+	if err := os.Mkdir(filepath.Join(w.root, filepath.FromSlash(dir)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	w.mu.Lock()
+	w.dirs[dir] = true
+	w.mu.Unlock()
+	return nil
+}
