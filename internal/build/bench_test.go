@@ -1,11 +1,13 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/cassidine/site/internal/assets"
 	"github.com/cassidine/site/internal/theme"
 )
 
@@ -37,6 +39,48 @@ func BenchmarkBuildCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMinifyHTML minifies the site's own pages, as the layouts
+// write them, with assets.MinifyHTML and with tdewolff's minifier, whose
+// output it matches (TestMinifyHTMLAsReference).
+func BenchmarkMinifyHTML(b *testing.B) {
+	bl := newBuilder(Options{Sources: theme.FromRoot(os.DirFS(filepath.Join("..", ".."))), Now: goldenNow}.withDefaults())
+	if err := bl.load(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	var pages [][]byte
+	size := 0
+	for _, j := range bl.jobs() {
+		if !j.html {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := bl.layouts.Execute(&buf, bl.layoutFor(j.page), theme.Data{Site: bl.site, Page: j.page}); err != nil {
+			continue // a list page, which needs its list
+		}
+		pages = append(pages, buf.Bytes())
+		size += buf.Len()
+	}
+	b.Run("MinifyHTML", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		var out []byte
+		for b.Loop() {
+			for _, p := range pages {
+				out, _ = assets.MinifyHTML(bl.min, out[:0], p)
+			}
+		}
+	})
+	b.Run("tdewolff", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			for _, p := range pages {
+				if _, err := bl.minify(assets.HTML, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 }
 
 func cmpOr(a, b string) string {

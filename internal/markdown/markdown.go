@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -154,6 +155,7 @@ type Renderer struct {
 	site shortcode.Site // opts.Shortcodes, bound to this renderer
 	cur  *state         // the render in progress, innermost first
 	buf  bytes.Buffer
+	bw   *bufio.Writer // goldmark's writer into buf, kept from render to render
 }
 
 // New returns a Renderer with the site's markdown dialect and default
@@ -239,9 +241,13 @@ func (s *state) run() (*Doc, error) {
 	// Nested renders run while this one expands, never while it renders,
 	// so they can share the buffer; substitute copies out of it.
 	r.buf.Reset()
+	if r.bw == nil {
+		r.bw = bufio.NewWriter(&r.buf)
+	}
+	r.bw.Reset(&r.buf)
 	s.summaryAt = -1
 	s.renderBuf = &r.buf
-	if err := r.md.Renderer().Render(&r.buf, s.out, root); err != nil {
+	if err := r.md.Renderer().Render(r.bw, s.out, root); err != nil {
 		return nil, err
 	}
 	out := r.buf.Bytes()
