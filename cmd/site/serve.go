@@ -57,7 +57,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	shown := fmt.Sprint(u.Warnings) // the warnings on the terminal
 	reload := func() {
 		// The function's pages follow the site's layouts, CSS and quiz.
-		if err := fn.Reload(o.Sources, o.BaseURL); err != nil {
+		// The session has just read every page's title: the function
+		// takes them rather than reading the content again.
+		src := o.Sources
+		src.Titles = session.Titles()
+		if err := fn.Reload(src, o.BaseURL); err != nil {
 			fmt.Fprintf(e.stderr, "function: %v\n", err)
 		}
 		if ws := session.Warnings(); fmt.Sprint(ws) != shown {

@@ -182,8 +182,9 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.validateBooking(&f)
+	visitor := s.clientKey(r)
 	// Every attempt from an address counts, a form with mistakes too.
-	if s.overLimit(w, r, f, "book-ip:"+s.clientKey(r), time.Hour, bookPerAddressPerHour,
+	if s.overLimit(w, r, f, "book-ip:"+visitor, time.Hour, bookPerAddressPerHour,
 		"Too many booking attempts from your network in the last hour. Please try again later, or email us.") {
 		return
 	}
@@ -209,7 +210,7 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	s.commitBooking(w, r, f, &store.Booking{ID: store.NewID(), CreatedAt: s.Now(), Start: slot.Start, End: slot.End,
 		Name: f.Values.Name, Email: f.Values.Email, Company: f.Values.Company, Role: f.Values.Role,
 		CompanySize: f.Values.Size, Challenges: f.Values.Challenges, Message: f.Values.Message,
-		QuizResult: f.Result, IPHash: s.clientKey(r), TimeZone: f.Values.TZ})
+		QuizResult: f.Result, IPHash: visitor, TimeZone: f.Values.TZ})
 }
 
 // decodeBooking reads the posted booking form into the form to show

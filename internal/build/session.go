@@ -80,6 +80,17 @@ func (s *Session) File(name string) ([]byte, bool) {
 	return data, ok
 }
 
+// Titles returns the titles of the site's pages by URL, as last built
+// (nil before the first build), for the function's theme.
+func (s *Session) Titles() map[string]string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.b == nil || s.b.site == nil {
+		return nil
+	}
+	return maps.Clone(s.b.site.Titles)
+}
+
 // Warnings returns the warnings of the site as last built.
 func (s *Session) Warnings() []error {
 	s.mu.RLock()

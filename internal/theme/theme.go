@@ -37,6 +37,11 @@ type Sources struct {
 	// -content folder of articles alone builds with the site's settings.
 	Defaults    fs.FS
 	DefaultsDir string
+
+	// Titles, when set, are the pages' titles by URL as a build already
+	// read them (site serve passes its session's), so Load need not read
+	// every content file's front matter again; nil: Load reads them.
+	Titles map[string]string
 }
 
 // FromRoot returns the sources of a folder laid out like the repository
@@ -128,8 +133,12 @@ func Load(src Sources, baseURL string) (*Theme, error) {
 	if err != nil {
 		errs.Add(fmt.Errorf("%s: %w", src.StaticDir, err))
 	}
-	s.Titles, err = titles(src, s)
-	errs.Add(err)
+	if src.Titles != nil {
+		s.Titles = src.Titles
+	} else {
+		s.Titles, err = titles(src, s)
+		errs.Add(err)
+	}
 	l, err := LoadLayouts(src.Layouts, src.LayoutsDir, s)
 	errs.Add(err)
 	email, err := loadEmailLayout(src.Layouts, src.LayoutsDir)
