@@ -153,13 +153,24 @@ func (b *builder) imageAlt(p *Page) string {
 func (b *builder) cardJobs() []*job {
 	jobs := make([]*job, 0, len(b.cardList))
 	for _, sc := range b.cardList {
-		jobs = append(jobs, &job{name: sc.path, src: "the share card of " + sc.file, group: groupCard, make: func(*scratch) ([]byte, error) {
-			data, err := b.cards.Draw(sc.card)
-			if err != nil {
-				return nil, content.Errorf(sc.file, sc.line, "share card: %v", err)
-			}
-			return data, nil
-		}})
+		fail := func(err error) error { return content.Errorf(sc.file, sc.line, "share card: %v", err) }
+		jobs = append(jobs, &job{name: sc.path, src: "the share card of " + sc.file, group: groupCard,
+			make: func(*scratch) ([]byte, error) {
+				data, err := b.cards.Draw(sc.card)
+				if err != nil {
+					return nil, fail(err)
+				}
+				return data, nil
+			},
+			// A site written to a folder links the cache's file: no copy,
+			// and no new file for the file system to allocate.
+			file: func() (string, []byte, error) {
+				file, data, err := b.cards.File(sc.card)
+				if err != nil {
+					return "", nil, fail(err)
+				}
+				return file, data, nil
+			}})
 	}
 	return jobs
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -212,8 +213,21 @@ func TestShareCardCache(t *testing.T) {
 	if first.Cards != (card.Stats{Drawn: 4}) || second.Cards != (card.Stats{CacheHits: 4}) {
 		t.Errorf("first build %+v, second %+v: want 4 drawn, then 4 from the cache", first.Cards, second.Cards)
 	}
-	if files, _ := filepath.Glob(filepath.Join(o.Cache, "cards", "*")); len(files) != 4 {
+	files, _ := filepath.Glob(filepath.Join(o.Cache, "cards", "*"))
+	if len(files) != 4 {
 		t.Errorf("the cache folder's cards/ holds %d files, want 4", len(files))
+	}
+	// The site's card is the cache's file, linked: no copy written.
+	published, err := os.Stat(filepath.Join(o.Out, before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := slices.ContainsFunc(files, func(f string) bool {
+		fi, err := os.Stat(f)
+		return err == nil && os.SameFile(fi, published)
+	})
+	if !linked || published.Mode().Perm() != 0o644 {
+		t.Errorf("%s: a link to the cache's card %v, mode %v; want a link, 0644", before, linked, published.Mode())
 	}
 
 	o.Content.(fstest.MapFS)["articles/plain.md"].Data = []byte("---\ntitle: Hiring Your First COO, Revisited\ndate: 2026-01-01\ndescription: When and how.\n---\nBody.\n")

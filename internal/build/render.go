@@ -30,6 +30,36 @@ type job struct {
 	// scratch buffers, so it is valid only until the worker's next job: a
 	// writer that keeps it copies it.
 	make func(s *scratch) ([]byte, error)
+	// file, when set, is another way to produce the output, for writers
+	// that can link a file (dirWriter): it returns a file on disk to
+	// publish as it is (a share card in the cache folder), or "" and the
+	// output's bytes.
+	file func() (string, []byte, error)
+}
+
+// linker is a writer that can publish a file already on disk without
+// copying it (a hard link).
+type linker interface {
+	link(name, file string) error
+}
+
+// output produces j and hands it to w.
+func output(s *scratch, w writer, j *job) error {
+	if l, ok := w.(linker); ok && j.file != nil {
+		file, data, err := j.file()
+		if err != nil {
+			return err
+		}
+		if file != "" {
+			return l.link(j.name, file)
+		}
+		return w.write(j.name, data)
+	}
+	data, err := j.make(s)
+	if err != nil {
+		return err
+	}
+	return w.write(j.name, data)
 }
 
 // scratch holds one worker's buffers, reused from page to page: the
@@ -63,11 +93,7 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 		wg.Go(func() {
 			var s scratch
 			for j := range work {
-				data, err := j.make(&s)
-				if err == nil {
-					err = w.write(j.name, data)
-				}
-				if err != nil {
+				if err := output(&s, w, j); err != nil {
 					mu.Lock()
 					errs.Add(err)
 					mu.Unlock()

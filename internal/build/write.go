@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 )
 
 // dirWriter writes files under a folder, creating each folder once.
@@ -14,6 +15,9 @@ type dirWriter struct {
 	root string
 	mu   sync.Mutex
 	dirs map[string]bool // made (or found), by slash path under root
+	// noLinks is set once a hard link failed (another file system, or
+	// one without links): link copies from then on.
+	noLinks atomic.Bool
 }
 
 func newDirWriter(root string) *dirWriter {
@@ -25,6 +29,28 @@ func (w *dirWriter) write(name string, data []byte) error {
 		return err
 	}
 	return writeNew(filepath.Join(w.root, filepath.FromSlash(name)), data)
+}
+
+// link publishes file as name: a hard link, so the site's copy costs no
+// data and no new inode, else (the cache on another file system, say) a
+// copy. The file must never be changed in place: the cache's files are
+// written to a new file and renamed.
+func (w *dirWriter) link(name, file string) error {
+	if err := w.mkdir(path.Dir(name)); err != nil {
+		return err
+	}
+	dst := filepath.Join(w.root, filepath.FromSlash(name))
+	if !w.noLinks.Load() {
+		if err := os.Link(file, dst); err == nil {
+			return nil
+		}
+		w.noLinks.Store(true)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	return writeNew(dst, data)
 }
 
 // mkdir makes dir and its missing parents: one mkdir each, as the

@@ -460,3 +460,66 @@ func TestKey(t *testing.T) {
 		t.Error("illegible card: want an error from Key, as from Draw")
 	}
 }
+
+// TestCacheFile checks the file a builder links into the site: the card's
+// PNG exactly, readable by all, and drawn again when the file was cut
+// short or changed (its PNG checksums fail).
+func TestCacheFile(t *testing.T) {
+	dir := t.TempDir()
+	c := Card{Title: "Hiring your first COO", Site: "Cassidine Consulting", Minutes: 6}
+	want, err := Draw(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := NewCache(dir)
+	file, _, err := cache.File(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := c.Key()
+	if file != filepath.Join(dir, key+".png") {
+		t.Errorf("File = %s, want the card's key in %s", file, dir)
+	}
+	got, err := os.ReadFile(file)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("file holds %d bytes (%v), want the card's %d", len(got), err, len(want))
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("file mode %v (%v), want 0644: a linked card is published as it is", fi.Mode(), err)
+	}
+	if _, _, err := cache.File(c); err != nil || cache.Stats() != (Stats{Drawn: 1, CacheHits: 1}) {
+		t.Errorf("second File: %v, Stats %+v; want read from the folder", err, cache.Stats())
+	}
+
+	for name, damage := range map[string]func([]byte) []byte{
+		"cut short":    func(b []byte) []byte { return b[:len(b)/2] },
+		"byte flipped": func(b []byte) []byte { b = bytes.Clone(b); b[len(b)/2] ^= 1; return b },
+		"no IEND":      func(b []byte) []byte { return b[:len(b)-12] },
+		"trailing":     func(b []byte) []byte { return append(bytes.Clone(b), 0) },
+	} {
+		if wholePNG(damage(want)) {
+			t.Errorf("%s: wholePNG accepts it", name)
+		}
+		if err := os.WriteFile(file, damage(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		again := NewCache(dir)
+		f, _, err := again.File(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(f)
+		if !bytes.Equal(got, want) || again.Stats().Drawn != 1 {
+			t.Errorf("%s: Stats %+v, same bytes %v; want drawn again", name, again.Stats(), bytes.Equal(got, want))
+		}
+	}
+	if !wholePNG(want) {
+		t.Error("wholePNG refuses a card Draw made")
+	}
+
+	// Without a folder: no file, the bytes.
+	f, data, err := NewCache("").File(c)
+	if err != nil || f != "" || !bytes.Equal(data, want) {
+		t.Errorf("no folder: File = %q, %d bytes, %v; want no file and the card", f, len(data), err)
+	}
+}

@@ -13,6 +13,12 @@
 // second `site build`) sees either the whole entry or none. Within one
 // process, concurrent calls for the same key wait for a single maker.
 //
+// A cache made with NewFiles keeps each entry exactly as made, in a file
+// named by its key and an extension, and tells a whole entry from a
+// damaged one with a check of the format's own (a PNG's chunk checksums):
+// a builder can then link the entry into its output (File) rather than
+// write a copy of it.
+//
 // Old entries are never pruned: deleting the folder is always safe and
 // only costs the next build the time to make them again.
 package filecache
@@ -36,6 +42,10 @@ var magic = []byte("filecache1\n")
 // but still runs one maker per key at a time.
 type Cache struct {
 	dir string
+	// For NewFiles: entries are stored as made, named key+ext, and whole
+	// when check says so.
+	ext   string
+	check func([]byte) bool
 
 	mu       sync.Mutex
 	inflight map[string]*call
@@ -53,6 +63,16 @@ type call struct {
 // the first entry is written. An empty dir keeps nothing.
 func New(dir string) *Cache {
 	return &Cache{dir: dir, inflight: map[string]*call{}}
+}
+
+// NewFiles returns a cache keeping each entry in dir exactly as made, in a
+// file named key+ext, so File can hand out its path. check reports whether
+// a file read back is whole; an entry that fails it is made again. An
+// empty dir keeps nothing.
+func NewFiles(dir, ext string, check func([]byte) bool) *Cache {
+	c := New(dir)
+	c.ext, c.check = ext, check
+	return c
 }
 
 // Dir returns the cache's folder ("" when it keeps nothing).
@@ -130,8 +150,25 @@ func (c *Cache) do(key string, fn func() ([]byte, error)) ([]byte, bool, error) 
 	return data, false, nil
 }
 
+// File is Do for a cache made with NewFiles: it makes sure the folder
+// holds a whole entry for key, calling fn when it does not, and returns
+// that entry's file. The file must not be changed: link it or copy it.
+// A cache that keeps nothing returns "" and fn's data, for the caller to
+// write.
+func (c *Cache) File(key string, fn func() ([]byte, error)) (file string, data []byte, hit bool, err error) {
+	if c.Dir() == "" || c.check == nil {
+		data, hit, err = c.Do(key, fn)
+		return "", data, hit, err
+	}
+	data, hit, err = c.Do(key, fn)
+	if err != nil {
+		return "", nil, false, err
+	}
+	return c.path(key), data, hit, nil
+}
+
 // path returns the entry file for key.
-func (c *Cache) path(key string) string { return filepath.Join(c.dir, key) }
+func (c *Cache) path(key string) string { return filepath.Join(c.dir, key+c.ext) }
 
 // Get returns the payload stored under key. An entry that exists but
 // fails its checksum is removed and reported as missing.
@@ -143,7 +180,7 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	payload, ok := decode(b)
+	payload, ok := c.decode(b)
 	if !ok {
 		os.Remove(c.path(key)) // corrupt: make it again
 		return nil, false
@@ -164,8 +201,16 @@ func (c *Cache) Put(key string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	sum := sha256.Sum256(data)
-	_, err = f.Write(append(append(append([]byte{}, magic...), sum[:]...), data...))
+	if c.check != nil {
+		// Published as it is (linked into a site): readable by all, as
+		// the site's other files.
+		if err = f.Chmod(0o644); err == nil {
+			_, err = f.Write(data)
+		}
+	} else {
+		sum := sha256.Sum256(data)
+		_, err = f.Write(append(append(append([]byte{}, magic...), sum[:]...), data...))
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -179,8 +224,12 @@ func (c *Cache) Put(key string, data []byte) error {
 	return nil
 }
 
-// decode checks an entry file's magic and checksum and returns its payload.
-func decode(b []byte) ([]byte, bool) {
+// decode checks an entry file (its magic and checksum, or the cache's
+// check) and returns its payload.
+func (c *Cache) decode(b []byte) ([]byte, bool) {
+	if c.check != nil {
+		return b, c.check(b)
+	}
 	if !bytes.HasPrefix(b, magic) || len(b) < len(magic)+sha256.Size {
 		return nil, false
 	}
