@@ -43,9 +43,10 @@ type Options struct {
 	Dev     bool      // site serve: draft badges and the live-reload hook
 	Strict  bool      // site check: also report missing descriptions and alt text, and fail on warnings
 	Workers int       // parallel workers; default GOMAXPROCS
-	// Cache is the folder where resized images and share cards are kept
-	// between builds, in its images/ and cards/ (site build's -cache); ""
-	// makes them again on every build.
+	// Cache is the folder where resized images, share cards and rendered
+	// markdown are kept between builds, in its images/, cards/ and
+	// markdown/ (site build's -cache; see docCache); "" makes them again
+	// on every build.
 	Cache string
 
 	// referenceHTML minifies pages with tdewolff's minifier rather than
@@ -55,11 +56,14 @@ type Options struct {
 
 // Result describes a finished build.
 type Result struct {
-	Pages    int // HTML pages written
-	Assets   int // files copied or fingerprinted from static/
-	Files    int // every file written
-	Images   images.Stats
-	Cards    card.Stats // share cards drawn, and read from the cache folder
+	Pages  int // HTML pages written
+	Assets int // files copied or fingerprinted from static/
+	Files  int // every file written
+	Images images.Stats
+	Cards  card.Stats // share cards drawn, and read from the cache folder
+	// Rendered counts the pages whose markdown was rendered by an earlier
+	// build, read from the cache folder (see docCache).
+	Rendered int
 	Elapsed  time.Duration
 	Site     *Site
 	External []ExternalLink // http(s) links written in the content
@@ -135,6 +139,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 func Check(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
 	b := newBuilder(o.withDefaults())
+	b.rendered.readOnly = true // check writes nothing, not even to the cache
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
@@ -177,6 +182,7 @@ type builder struct {
 	min       *minify.M
 	resizer   *images.Resizer
 	cards     *card.Cache
+	rendered  *docCache // markdown rendered by earlier builds
 	layouts   *theme.Layouts
 	layoutErr error
 	// shortcodes are layouts/shortcodes, for the markdown renderer.
@@ -220,12 +226,13 @@ func newBuilder(o Options) *builder {
 		}
 		return filepath.Join(o.Cache, name)
 	}
-	return &builder{o: o, min: assets.NewMinifier(), resizer: images.NewResizer(sub("images")), cards: card.NewCache(sub("cards"))}
+	return &builder{o: o, min: assets.NewMinifier(), resizer: images.NewResizer(sub("images")), cards: card.NewCache(sub("cards")), rendered: newDocCache(sub("markdown"))}
 }
 
 // generate loads, validates and renders the site into w.
 func generate(ctx context.Context, o Options, w writer) (*Result, error) {
 	b := newBuilder(o)
+	b.rendered.prune()
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}

@@ -135,7 +135,7 @@ func (b *builder) renderPage(md *markdown.Renderer, rel string, src source) sour
 		}
 		return src
 	}
-	doc, err := md.RenderPage(p.Body, b.markdownPage(rel, p))
+	doc, err := b.rendered.render(md, b.site.Markup.Unsafe, p.Body, b.markdownPage(rel, p))
 	if err != nil {
 		return source{page: p, err: b.markdownError(p, err)}
 	}

@@ -126,6 +126,7 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 		Files:    int(files.Load()),
 		Images:   b.resizer.Stats(),
 		Cards:    b.cards.Stats(),
+		Rendered: int(b.rendered.hits.Load()),
 		Site:     b.site,
 		Warnings: b.warnings,
 	}, nil

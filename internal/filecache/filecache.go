@@ -26,6 +26,7 @@ package filecache
 import (
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -241,3 +242,33 @@ func (c *Cache) decode(b []byte) ([]byte, bool) {
 	}
 	return payload, true
 }
+
+// Program returns a hash naming the running program's code, for entries
+// that the code alone determines (rendered markdown): they are valid for
+// this program only. It hashes the executable's Go build ID (which changes
+// with any change to the code, its modules or the toolchain), else the
+// whole executable; it is "" when neither can be read, and then such
+// entries must not be kept. On Linux the running image is read through
+// /proc/self/exe, so an executable replaced under a running process
+// (go install during site serve) does not lend it the new one's name.
+var Program = sync.OnceValue(func() string {
+	exe := "/proc/self/exe"
+	if _, err := os.Stat(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return ""
+		}
+	}
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if s := f.Section(".note.go.buildid"); s != nil {
+			if id, err := s.Data(); err == nil && len(id) > 0 {
+				return Sum(id)
+			}
+		}
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		return ""
+	}
+	return Sum(data)
+})

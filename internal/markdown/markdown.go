@@ -147,6 +147,12 @@ type Page struct {
 	Resolve func(path string) (url string, err error)
 }
 
+// Standalone reports whether src renders the same on every page, with
+// the same Options: it calls no shortcode, the only way a page's title or
+// front matter, the site or other pages reach its HTML. A builder may keep
+// such a Doc between builds, keyed by src, the Options and the program.
+func Standalone(src []byte) bool { return len(shortcode.Scan(src)) == 0 }
+
 // Renderer converts markdown. It is safe for use by one goroutine at a
 // time; make one per worker.
 type Renderer struct {

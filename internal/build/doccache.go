@@ -1,0 +1,115 @@
+package build
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/cassidine/site/internal/filecache"
+	"github.com/cassidine/site/internal/markdown"
+)
+
+// docCache keeps rendered markdown between builds: a page whose markdown
+// calls no shortcode (markdown.Standalone) renders the same whatever else
+// the site holds, so its Doc is kept under a key of its markdown, the
+// renderer's options and the program itself (filecache.Program: any
+// change to the code makes every entry a miss). Pages with shortcodes
+// are rendered every time: what they show depends on other pages.
+//
+// Entries live in CACHE/markdown/PROGRAM/, so a new program starts a new
+// folder; those of other programs not used for a month are removed.
+type docCache struct {
+	fc *filecache.Cache // nil: keeps nothing
+	// dir holds a folder per program; fc keeps this program's.
+	dir string
+	// readOnly uses what the folder holds but adds nothing (site check
+	// writes nothing).
+	readOnly bool
+	hits     atomic.Int64
+}
+
+// docCacheVersion names the entries' encoding (markdown.Doc's
+// MarshalBinary).
+const docCacheVersion = "doc2"
+
+// staleAfter is how long another program's folder is kept unused.
+const staleAfter = 30 * 24 * time.Hour
+
+// newDocCache returns the cache of rendered markdown under dir ("" keeps
+// nothing, as does a program that cannot name itself).
+func newDocCache(dir string) *docCache {
+	prog := filecache.Program()
+	if dir == "" || prog == "" {
+		return &docCache{}
+	}
+	return &docCache{fc: filecache.New(filepath.Join(dir, prog[:16])), dir: dir}
+}
+
+// prune removes the folders of other programs that no build used for
+// staleAfter, and marks this program's as used now.
+func (c *docCache) prune() {
+	if c.fc == nil {
+		return
+	}
+	now := time.Now()
+	own := c.fc.Dir()
+	_ = os.Chtimes(own, now, now) // absent until the first entry: fine
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(c.dir, e.Name())
+		if p == own || !e.IsDir() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > staleAfter {
+			os.RemoveAll(p)
+		}
+	}
+}
+
+// render renders src with md, or returns the Doc kept for it. Documents
+// with problems are never kept.
+func (c *docCache) render(md *markdown.Renderer, unsafe bool, src []byte, p markdown.Page) (*markdown.Doc, error) {
+	if c.fc == nil || !markdown.Standalone(src) {
+		return md.RenderPage(src, p)
+	}
+	var doc *markdown.Doc
+	key := filecache.Key(docCacheVersion, strconv.FormatBool(unsafe), filecache.Sum(src))
+	if c.readOnly {
+		if data, ok := c.fc.Get(key); ok {
+			if d := new(markdown.Doc); d.UnmarshalBinary(data) == nil {
+				c.hits.Add(1)
+				return d, nil
+			}
+		}
+		return md.RenderPage(src, p)
+	}
+	data, hit, err := c.fc.Do(key, func() ([]byte, error) {
+		d, err := md.RenderPage(src, p)
+		if err != nil {
+			return nil, err
+		}
+		doc = d
+		return d.MarshalBinary()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if doc != nil && !hit {
+		return doc, nil // made by this call
+	}
+	// Kept by an earlier build, or made by a concurrent call for the same
+	// markdown (two pages alike): a Doc of this page's own.
+	d := new(markdown.Doc)
+	if err := d.UnmarshalBinary(data); err != nil {
+		return md.RenderPage(src, p) // unreadable: an entry of another encoding
+	}
+	if hit {
+		c.hits.Add(1)
+	}
+	return d, nil
+}
