@@ -84,6 +84,13 @@ const (
 
 // render writes the given outputs through w, in parallel.
 func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, error) {
+	if dw, ok := w.(*dirWriter); ok {
+		names := make([]string, len(jobs))
+		for i, j := range jobs {
+			names[i] = j.name
+		}
+		dw.plan(names)
+	}
 	var pages, files atomic.Int64
 	var mu sync.Mutex
 	var errs content.ErrorList

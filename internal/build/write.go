@@ -15,6 +15,9 @@ type dirWriter struct {
 	root string
 	mu   sync.Mutex
 	dirs map[string]bool // made (or found), by slash path under root
+	// wide are the folders that will hold at least wideDir folders
+	// (articles/): marked for ext4 to spread those (spreadChildren).
+	wide map[string]bool
 	// noLinks is set once a hard link failed (another file system, or
 	// one without links): link copies from then on.
 	noLinks atomic.Bool
@@ -69,8 +72,40 @@ func (w *dirWriter) mkdir(dir string) error {
 	if err := os.Mkdir(filepath.Join(w.root, filepath.FromSlash(dir)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
+	if w.wide[dir] {
+		spreadChildren(filepath.Join(w.root, filepath.FromSlash(dir)))
+	}
 	w.mu.Lock()
 	w.dirs[dir] = true
 	w.mu.Unlock()
 	return nil
+}
+
+// wideDir is how many folders make a folder wide (see dirWriter.wide).
+const wideDir = 64
+
+// plan notes which folders the outputs named will fill with folders.
+func (w *dirWriter) plan(names []string) {
+	children := map[string]map[string]bool{}
+	for _, name := range names {
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			parent := path.Dir(dir)
+			if children[parent] == nil {
+				children[parent] = map[string]bool{}
+			}
+			if children[parent][dir] {
+				break // and its parents are counted too
+			}
+			children[parent][dir] = true
+		}
+	}
+	w.wide = map[string]bool{}
+	for dir, c := range children {
+		if len(c) >= wideDir {
+			w.wide[dir] = true
+		}
+	}
+	if w.wide["."] {
+		spreadChildren(w.root) // made before the plan
+	}
 }
