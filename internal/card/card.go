@@ -376,12 +376,34 @@ func ellipsize(f font.Face, s string, w int) string {
 
 // Draw returns c as a 1200x630 PNG.
 func Draw(c Card) ([]byte, error) {
-	m, err := render(c)
+	rgba := canvases.Get().(*image.RGBA)
+	defer canvases.Put(rgba)
+	m, err := render(c, rgba)
 	if err != nil {
 		return nil, err
 	}
+	defer paletted.Put(m)
 	return encode(m)
 }
+
+// A build draws thousands of cards: the images each is drawn on (4 MB)
+// and the PNG encoder's compressor are reused rather than allocated and
+// cleared for each, which also keeps the garbage collector out of the way.
+var (
+	canvases = sync.Pool{New: func() any { return image.NewRGBA(image.Rect(0, 0, Width, Height)) }}
+	paletted = sync.Pool{New: func() any { return image.NewPaletted(image.Rect(0, 0, Width, Height), nil) }}
+	encoder  = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(encoderBuffers)}
+)
+
+// encoderBuffers is a png.EncoderBufferPool over a sync.Pool.
+type encoderBuffers struct{ p sync.Pool }
+
+func (b *encoderBuffers) Get() *png.EncoderBuffer {
+	eb, _ := b.p.Get().(*png.EncoderBuffer)
+	return eb
+}
+
+func (b *encoderBuffers) Put(eb *png.EncoderBuffer) { b.p.Put(eb) }
 
 // colours resolves c's colours and checks they are legible.
 func colours(c Card) (bg, text, accent, accentText color.RGBA, err error) {
@@ -404,7 +426,7 @@ func colours(c Card) (bg, text, accent, accentText color.RGBA, err error) {
 // (about 170 for the title's colour, the rest for the accent's). Half as
 // many coverage steps as an RGBA card is invisible, and the PNG is half
 // the size (25 KB against 52 KB for a 3-line title) and encodes faster.
-func render(c Card) (*image.Paletted, error) {
+func render(c Card, m *image.RGBA) (*image.Paletted, error) {
 	bg, text, accent, accentText, err := colours(c)
 	if err != nil {
 		return nil, err
@@ -414,7 +436,6 @@ func render(c Card) (*image.Paletted, error) {
 		return nil, err
 	}
 	fs, _ := fonts()
-	m := image.NewRGBA(image.Rect(0, 0, Width, Height))
 	draw.Draw(m, m.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
 	draw.Draw(m, image.Rect(0, 0, barWidth, Height), image.NewUniform(accent), image.Point{}, draw.Src)
 
@@ -450,24 +471,47 @@ func cardPalette(bg, accent, text, accentText color.RGBA) color.Palette {
 	return p
 }
 
-// toPalette maps m onto pal. Most pixels are the background (index 0);
-// the few hundred distinct others are matched once each.
+// toPalette maps m onto pal, in an image from the pool. Most pixels are
+// the background (index 0) and the accent bar (index 1): a row that holds
+// nothing else, found with one comparison, is copied whole; in the others
+// the few hundred distinct colours are matched once each.
 func toPalette(m *image.RGBA, pal color.Palette) *image.Paletted {
-	out := image.NewPaletted(m.Bounds(), pal)
+	out := paletted.Get().(*image.Paletted)
+	out.Palette = pal
 	bg := pal[0].(color.RGBA)
 	bgKey := uint32(bg.R)<<16 | uint32(bg.G)<<8 | uint32(bg.B)
+	// plainRGBA is a row of nothing but the bar and the background, as
+	// render paints it; plainIdx is that row in palette indexes.
+	stride, w := m.Stride, m.Rect.Dx()
+	plainRGBA, plainIdx := make([]byte, stride), make([]byte, w)
+	for x := range w {
+		c, idx := bg, byte(0)
+		if x < barWidth {
+			c, idx = pal[1].(color.RGBA), 1
+		}
+		copy(plainRGBA[4*x:], []byte{c.R, c.G, c.B, c.A})
+		plainIdx[x] = idx
+	}
 	seen := map[uint32]uint8{}
-	for i, j := 0, 0; i < len(m.Pix); i, j = i+4, j+1 {
-		key := uint32(m.Pix[i])<<16 | uint32(m.Pix[i+1])<<8 | uint32(m.Pix[i+2])
-		if key == bgKey {
-			continue // out.Pix is zero: the background
+	for y := range m.Rect.Dy() {
+		row, dst := m.Pix[y*stride:y*stride+4*w], out.Pix[y*out.Stride:y*out.Stride+w]
+		if bytes.Equal(row, plainRGBA[:4*w]) {
+			copy(dst, plainIdx)
+			continue
 		}
-		idx, ok := seen[key]
-		if !ok {
-			idx = uint8(pal.Index(color.RGBA{m.Pix[i], m.Pix[i+1], m.Pix[i+2], 0xff}))
-			seen[key] = idx
+		for i, j := 0, 0; i < len(row); i, j = i+4, j+1 {
+			key := uint32(row[i])<<16 | uint32(row[i+1])<<8 | uint32(row[i+2])
+			if key == bgKey {
+				dst[j] = 0
+				continue
+			}
+			idx, ok := seen[key]
+			if !ok {
+				idx = uint8(pal.Index(color.RGBA{row[i], row[i+1], row[i+2], 0xff}))
+				seen[key] = idx
+			}
+			dst[j] = idx
 		}
-		out.Pix[j] = idx
 	}
 	return out
 }
@@ -476,8 +520,7 @@ func toPalette(m *image.RGBA, pal color.Palette) *image.Paletted {
 // the best level saves about 1 KB and takes three times as long.
 func encode(m image.Image) ([]byte, error) {
 	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&b, m); err != nil {
+	if err := encoder.Encode(&b, m); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
