@@ -91,7 +91,11 @@ func (r *Result) Summary(out string) string {
 	} else if n > 1 {
 		cards = fmt.Sprintf(", %d share cards (%d from the cache)", n, r.Cards.CacheHits)
 	}
-	return fmt.Sprintf("built %d pages, %d assets%s%s in %d ms → %s", r.Pages, r.Assets, resized, cards, r.Elapsed.Milliseconds(), out)
+	markdown := ""
+	if r.Rendered > 0 {
+		markdown = fmt.Sprintf(", the markdown of %d from the cache", r.Rendered)
+	}
+	return fmt.Sprintf("built %d pages%s, %d assets%s%s in %d ms → %s", r.Pages, markdown, r.Assets, resized, cards, r.Elapsed.Milliseconds(), out)
 }
 
 // Build renders the whole site into o.Out. It builds into a fresh sibling

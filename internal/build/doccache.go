@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,7 +28,8 @@ type docCache struct {
 	// readOnly uses what the folder holds but adds nothing (site check
 	// writes nothing).
 	readOnly bool
-	hits     atomic.Int64
+	hits     atomic.Int64 // pages whose Doc an earlier build made
+	made     sync.Map     // keys made by this builder: not an earlier build's
 }
 
 // docCacheVersion names the entries' encoding (markdown.Doc's
@@ -94,6 +96,7 @@ func (c *docCache) render(md *markdown.Renderer, unsafe bool, src []byte, p mark
 			return nil, err
 		}
 		doc = d
+		c.made.Store(key, true)
 		return d.MarshalBinary()
 	})
 	if err != nil {
@@ -108,8 +111,8 @@ func (c *docCache) render(md *markdown.Renderer, unsafe bool, src []byte, p mark
 	if err := d.UnmarshalBinary(data); err != nil {
 		return md.RenderPage(src, p) // unreadable: an entry of another encoding
 	}
-	if hit {
-		c.hits.Add(1)
+	if _, ours := c.made.Load(key); hit && !ours {
+		c.hits.Add(1) // not another page of this build with the same text
 	}
 	return d, nil
 }

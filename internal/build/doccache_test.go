@@ -158,3 +158,25 @@ func TestMarkdownCachePrunesOtherPrograms(t *testing.T) {
 		t.Errorf("cache holds %v; want this program's entries beside the recent folder's", own)
 	}
 }
+
+// TestMarkdownCacheCountsEarlierBuildsOnly checks that pages sharing their
+// text in one build are not counted as taken from the cache, whichever
+// renders first: the count says what earlier builds saved.
+func TestMarkdownCacheCountsEarlierBuildsOnly(t *testing.T) {
+	content := fstest.MapFS{}
+	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
+		content["articles/"+name+".md"] = &fstest.MapFile{Data: []byte("---\ntitle: " + name + "\ndate: 2026-01-01\ndescription: D.\n---\nThe same words.\n")}
+	}
+	o := Options{Sources: theme.Sources{Content: content, Layouts: os.DirFS(filepath.Join("..", "..", "layouts")), Static: os.DirFS(filepath.Join("..", "..", "static")), Defaults: os.DirFS(filepath.Join("..", "..", "content"))},
+		Out: filepath.Join(t.TempDir(), "public"), Now: goldenNow, Cache: t.TempDir()}
+	res, err := Build(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rendered != 0 {
+		t.Errorf("first build: %d pages from the cache, want 0", res.Rendered)
+	}
+	if res, err = Build(context.Background(), o); err != nil || res.Rendered != 6 {
+		t.Errorf("second build: %d pages from the cache (%v), want 6", res.Rendered, err)
+	}
+}
