@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cassidine/site/internal/content"
 	"github.com/cassidine/site/internal/markdown"
@@ -53,26 +54,25 @@ func (b *builder) loadPages(ctx context.Context) error {
 	return nil
 }
 
-// parallel runs n pieces of work on the build's workers; newWorker makes
-// each worker's function (with its own renderer, say).
+// parallel runs n pieces of work on the build's workers, in order of
+// index; newWorker makes each worker's function (with its own renderer,
+// say). Workers take the next index themselves: no goroutine hands them
+// work, so none waits on another between pieces.
 func (b *builder) parallel(ctx context.Context, n int, newWorker func() func(int)) error {
-	work := make(chan int)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range b.o.Workers {
+	for range min(b.o.Workers, n) {
 		wg.Go(func() {
 			do := newWorker()
-			for i := range work {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
 				do(i)
 			}
 		})
 	}
-	for i := range n {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- i
-	}
-	close(work)
 	wg.Wait()
 	return ctx.Err()
 }

@@ -94,33 +94,22 @@ func (b *builder) render(ctx context.Context, w writer, jobs []*job) (*Result, e
 	var pages, files atomic.Int64
 	var mu sync.Mutex
 	var errs content.ErrorList
-	work := make(chan *job)
-	var wg sync.WaitGroup
-	for range b.o.Workers {
-		wg.Go(func() {
-			var s scratch
-			for j := range work {
-				if err := output(&s, w, j); err != nil {
-					mu.Lock()
-					errs.Add(err)
-					mu.Unlock()
-					continue
-				}
-				files.Add(1)
-				if j.html {
-					pages.Add(1)
-				}
+	b.parallel(ctx, len(jobs), func() func(int) {
+		var s scratch
+		return func(i int) {
+			j := jobs[i]
+			if err := output(&s, w, j); err != nil {
+				mu.Lock()
+				errs.Add(err)
+				mu.Unlock()
+				return
 			}
-		})
-	}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			break
+			files.Add(1)
+			if j.html {
+				pages.Add(1)
+			}
 		}
-		work <- j
-	}
-	close(work)
-	wg.Wait()
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
