@@ -350,24 +350,10 @@ func (b *builder) finishPages(ctx context.Context, only map[string]bool) error {
 		}
 	}
 	done := make([]source, len(rels))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range b.o.Workers {
-		wg.Go(func() {
-			for i := range work {
-				done[i] = b.finishPage(b.sources[rels[i]])
-			}
-		})
-	}
-	for i := range rels {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := b.parallel(ctx, len(rels), func() func(int) {
+		return func(i int) { done[i] = b.finishPage(b.sources[rels[i]]) }
+	})
+	if err != nil {
 		return err
 	}
 	for i, rel := range rels {
