@@ -177,7 +177,7 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 	if c.Dir() == "" {
 		return nil, false
 	}
-	b, err := os.ReadFile(c.path(key))
+	b, err := readFile(c.path(key))
 	if err != nil {
 		return nil, false
 	}
