@@ -2,6 +2,7 @@ package theme
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +89,47 @@ func (p *Page) ShowTOC() bool {
 		return *p.Page.TOC
 	}
 	return p.Kind == content.KindArticle && len(p.TOC) >= 3
+}
+
+// TableOfContents is the page's table of contents as the site's layouts
+// show it, built here rather than by a range in the layout (a quarter of
+// an article's template time), as Hugo's .TableOfContents is: an <ol> of
+// links to the headings of TOC, each in an <li class="toc-LEVEL">.
+// Headings are escaped exactly as html/template escapes that range
+// (TestTableOfContentsAsTemplate).
+func (p *Page) TableOfContents() template.HTML {
+	var b strings.Builder
+	b.WriteString("<ol>")
+	for _, h := range p.TOC {
+		b.WriteString(`<li class="toc-`)
+		b.WriteString(strconv.Itoa(h.Level))
+		b.WriteString(`"><a href="#`)
+		escapeFragment(&b, h.ID)
+		b.WriteString(`">`)
+		htmlText.WriteString(&b, h.Text)
+		b.WriteString("</a></li>")
+	}
+	b.WriteString("</ol>")
+	return template.HTML(b.String())
+}
+
+// htmlText escapes text as html/template does in an element's content.
+var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// escapeFragment writes s as html/template writes a value after the # of
+// a URL: RFC 3986's unreserved bytes as they are, the others as %xx.
+func escapeFragment(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
 }
 
 // ImageURL is the page's social image as an absolute URL, falling back to
