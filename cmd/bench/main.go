@@ -10,7 +10,7 @@
 // the same arguments give the same bytes), lays out SHARED/peers/hugo plus
 // that content in WORK/N/hugo, and runs
 //
-//	site: TMP/site build -content WORK/N/corpus/content -out WORK/N/site-out -quiet
+//	site: TMP/site build -content WORK/N/corpus/content -out WORK/N/site-out
 //	hugo: cd WORK/N/hugo && hugo --minify --quiet -d public
 //
 // once each untimed, then -runs times each, interleaved (site, hugo, site,
@@ -18,6 +18,12 @@
 // folder. TMP/site is built once with go build ./cmd/site. It prints the
 // median wall time and peak RSS (the child's ru_maxrss) of each, the HTML
 // pages each wrote, and the ratios hugo/site (wall) and site/hugo (RSS).
+//
+// Each timed site build is a rebuild, as the consultant's are: it follows
+// the untimed one, so the share cards and the markdown of pages without
+// shortcodes come from the cache folder (site build -cache); the line
+// "site says" shows what the last run took from it. -cold times first
+// builds instead (an empty -cache: every card drawn, every page rendered).
 //
 // Reload mode (reload.go) times edit-to-reload of site serve against hugo
 // server on one corpus.
@@ -69,6 +75,7 @@ type config struct {
 	counts  []int
 	root    string // the repository, the working folder
 	runs    int
+	cold    bool   // build: site build -cache '' (a first build: nothing kept)
 	work    string // absolute
 	shared  string // absolute
 	siteBin string
@@ -84,6 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	mode := fset.String("mode", "build", "build (site build vs hugo --minify) or reload (site serve vs hugo server)")
 	var cfg config
 	fset.IntVar(&cfg.runs, "runs", 5, "build: timed runs per tool per size")
+	fset.BoolVar(&cfg.cold, "cold", false, "build: time site's first build, with -cache '' (every share card drawn, all markdown rendered), not a rebuild")
 	fset.IntVar(&cfg.edits, "edits", 20, "reload: timed edits per edit kind (body, title) per tool")
 	fset.DurationVar(&cfg.pause, "pause", 300*time.Millisecond, "reload: pause after each reload")
 	fset.StringVar(&cfg.work, "work", filepath.Join(cmp.Or(getenv("TMPDIR"), "/tmp"), "site-bench"), "work folder (corpora are kept there)")
@@ -175,8 +183,12 @@ type builder struct {
 func benchBuild(ctx context.Context, cfg config, n int, stdout io.Writer) error {
 	dir := filepath.Join(cfg.work, strconv.Itoa(n))
 	content := filepath.Join(dir, "corpus", "content")
-	tools := []*builder{{name: "site", dir: cfg.root, out: filepath.Join(dir, "site-out"),
-		argv: []string{cfg.siteBin, "build", "-content", content, "-out", filepath.Join(dir, "site-out"), "-quiet"}}}
+	site := &builder{name: "site", dir: cfg.root, out: filepath.Join(dir, "site-out"),
+		argv: []string{cfg.siteBin, "build", "-content", content, "-out", filepath.Join(dir, "site-out")}}
+	if cfg.cold {
+		site.argv = append(site.argv, "-cache", "")
+	}
+	tools := []*builder{site}
 	if cfg.hugo != "" {
 		hdir := filepath.Join(dir, "hugo")
 		if err := prepareHugo(cfg.shared, content, hdir); err != nil {
@@ -190,9 +202,13 @@ func benchBuild(ctx context.Context, cfg config, n int, stdout io.Writer) error 
 	}
 	for r := 0; r <= cfg.runs; r++ { // run 0 is the untimed warm-up
 		for _, t := range tools {
-			wall, rss, err := timeBuild(ctx, t)
+			wall, rss, out, err := timeBuild(ctx, t)
 			if err != nil {
 				return err
+			}
+			if t == site && r == cfg.runs {
+				// What the last run drew, rendered or took from the cache.
+				fmt.Fprintf(stdout, "n=%d site says: %s\n", n, strings.TrimSpace(out))
 			}
 			if r > 0 {
 				t.walls, t.rssKiB = append(t.walls, wall), append(t.rssKiB, rss)
@@ -223,21 +239,21 @@ func benchBuild(ctx context.Context, cfg config, n int, stdout io.Writer) error 
 	return nil
 }
 
-// timeBuild empties t.out, runs t once and returns its wall time and peak
-// RSS in KiB (Linux reports ru_maxrss in KiB).
-func timeBuild(ctx context.Context, t *builder) (time.Duration, int64, error) {
+// timeBuild empties t.out, runs t once and returns its wall time, peak
+// RSS in KiB (Linux reports ru_maxrss in KiB) and output.
+func timeBuild(ctx context.Context, t *builder) (time.Duration, int64, string, error) {
 	if err := os.RemoveAll(t.out); err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, t.argv[0], t.argv[1:]...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = t.dir, &out, &out
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("%s: %v\n%s", t.name, err, out.Bytes())
+		return 0, 0, "", fmt.Errorf("%s: %v\n%s", t.name, err, out.Bytes())
 	}
 	wall := time.Since(start)
-	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, nil
+	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, out.String(), nil
 }
 
 // ensureCorpus generates n articles into corpus unless it holds n already,

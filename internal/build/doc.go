@@ -66,10 +66,21 @@
 // A card is published at /assets/cards/<last part of the URL>.<hash>.png,
 // the hash of everything it shows, so its URL changes exactly when it does
 // (LinkedIn then fetches the new one) and _headers caches it for good, as
-// everything under /assets/. Drawing one takes about 10 ms, so cards are
-// kept in the cache folder's cards/ and only a changed card is drawn
-// again; site serve draws only the card of an edited title or reading
-// time. A character the card's font (Go) cannot draw, such as an emoji, is
+// everything under /assets/. Drawing one takes about 5 ms, so cards are
+// kept in the cache folder's cards/ as PNG files and only a changed card
+// is drawn again; a site written to a folder hard-links the cache's file
+// (a copy when the two are on different file systems), and site serve
+// draws only the card of an edited title or reading time.
+//
+// # Rendered markdown
+//
+// The markdown of a page without shortcodes renders the same whatever the
+// rest of the site holds, so its result (HTML, headings, ids, links,
+// words, warnings) is kept in the cache folder's markdown/, keyed by the
+// text, the renderer's options and the site program's own build ID: a
+// rebuild reads it instead of running goldmark (docCache). A page with a
+// shortcode is rendered every time, since a shortcode can show other
+// pages (ref, relref) or the site. A character the card's font (Go) cannot draw, such as an emoji, is
 // left out of the card with a warning at the line that writes it.
 //
 // Every HTML, CSS, JS, SVG, XML and JSON output is minified.
