@@ -22,6 +22,7 @@ package card
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -120,13 +121,47 @@ var fonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
 	return [2]*opentype.Font{bold, regular}, err
 })
 
-// face returns a face of f at size pixels.
+// face returns a face of f at size pixels, which remembers the metrics
+// of each letter it measures.
 func face(f *opentype.Font, size float64) font.Face {
 	fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
 		panic(err) // only for a size <= 0, which the constants rule out
 	}
-	return fc
+	return &measured{Face: fc, bounds: map[rune]glyphBounds{}, kerns: map[[2]rune]fixed.Int26_6{}}
+}
+
+// measured is a face that keeps the bounds, advances and kerning it
+// looked up: Layout measures the same letters over and over as it tries
+// sizes and line breaks, and each lookup loads the glyph's outline.
+type measured struct {
+	font.Face
+	bounds map[rune]glyphBounds
+	kerns  map[[2]rune]fixed.Int26_6
+}
+
+type glyphBounds struct {
+	bounds  fixed.Rectangle26_6
+	advance fixed.Int26_6
+	ok      bool
+}
+
+func (m *measured) GlyphBounds(r rune) (fixed.Rectangle26_6, fixed.Int26_6, bool) {
+	g, seen := m.bounds[r]
+	if !seen {
+		g.bounds, g.advance, g.ok = m.Face.GlyphBounds(r)
+		m.bounds[r] = g
+	}
+	return g.bounds, g.advance, g.ok
+}
+
+func (m *measured) Kern(r0, r1 rune) fixed.Int26_6 {
+	k, seen := m.kerns[[2]rune{r0, r1}]
+	if !seen {
+		k = m.Face.Kern(r0, r1)
+		m.kerns[[2]rune{r0, r1}] = k
+	}
+	return k
 }
 
 // Unsupported returns the characters of s that the Go fonts cannot draw
@@ -479,7 +514,6 @@ func toPalette(m *image.RGBA, pal color.Palette) *image.Paletted {
 	out := paletted.Get().(*image.Paletted)
 	out.Palette = pal
 	bg := pal[0].(color.RGBA)
-	bgKey := uint32(bg.R)<<16 | uint32(bg.G)<<8 | uint32(bg.B)
 	// plainRGBA is a row of nothing but the bar and the background, as
 	// render paints it; plainIdx is that row in palette indexes.
 	stride, w := m.Stride, m.Rect.Dx()
@@ -492,25 +526,32 @@ func toPalette(m *image.RGBA, pal color.Palette) *image.Paletted {
 		copy(plainRGBA[4*x:], []byte{c.R, c.G, c.B, c.A})
 		plainIdx[x] = idx
 	}
+	// Pixels are compared as 32-bit words (every pixel is opaque); a run
+	// of one colour, as inside a letter, is matched once.
+	bgWord := binary.LittleEndian.Uint32(plainRGBA[4*(w-1):])
 	seen := map[uint32]uint8{}
+	lastWord, lastIdx := bgWord, uint8(0)
 	for y := range m.Rect.Dy() {
 		row, dst := m.Pix[y*stride:y*stride+4*w], out.Pix[y*out.Stride:y*out.Stride+w]
 		if bytes.Equal(row, plainRGBA[:4*w]) {
 			copy(dst, plainIdx)
 			continue
 		}
-		for i, j := 0, 0; i < len(row); i, j = i+4, j+1 {
-			key := uint32(row[i])<<16 | uint32(row[i+1])<<8 | uint32(row[i+2])
-			if key == bgKey {
+		for j := range dst {
+			word := binary.LittleEndian.Uint32(row[4*j:])
+			switch {
+			case word == bgWord:
 				dst[j] = 0
-				continue
+			case word == lastWord:
+				dst[j] = lastIdx
+			default:
+				idx, ok := seen[word]
+				if !ok {
+					idx = uint8(pal.Index(color.RGBA{row[4*j], row[4*j+1], row[4*j+2], 0xff}))
+					seen[word] = idx
+				}
+				dst[j], lastWord, lastIdx = idx, word, idx
 			}
-			idx, ok := seen[key]
-			if !ok {
-				idx = uint8(pal.Index(color.RGBA{row[i], row[i+1], row[i+2], 0xff}))
-				seen[key] = idx
-			}
-			dst[j] = idx
 		}
 	}
 	return out
