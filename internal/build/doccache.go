@@ -3,6 +3,7 @@ package build
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -20,7 +21,9 @@ import (
 // are rendered every time: what they show depends on other pages.
 //
 // Entries live in CACHE/markdown/PROGRAM/, so a new program starts a new
-// folder; those of other programs not used for a month are removed.
+// folder; a build keeps those of the keptOthers programs used last (an
+// installed site beside go run's, say) and removes the rest, and any not
+// used for a month.
 type docCache struct {
 	fc *filecache.Cache // nil: keeps nothing
 	// dir holds a folder per program; fc keeps this program's.
@@ -36,8 +39,12 @@ type docCache struct {
 // MarshalBinary).
 const docCacheVersion = "doc2"
 
-// staleAfter is how long another program's folder is kept unused.
-const staleAfter = 30 * 24 * time.Hour
+// staleAfter is how long another program's folder is kept unused, and
+// keptOthers how many such folders are kept at most.
+const (
+	staleAfter = 30 * 24 * time.Hour
+	keptOthers = 2
+)
 
 // newDocCache returns the cache of rendered markdown under dir ("" keeps
 // nothing, as does a program that cannot name itself).
@@ -49,8 +56,9 @@ func newDocCache(dir string) *docCache {
 	return &docCache{fc: filecache.New(filepath.Join(dir, prog[:16])), dir: dir}
 }
 
-// prune removes the folders of other programs that no build used for
-// staleAfter, and marks this program's as used now.
+// prune removes the folders of other programs but the keptOthers used
+// last, and those no build used for staleAfter, and marks this program's
+// as used now.
 func (c *docCache) prune() {
 	if c.fc == nil {
 		return
@@ -62,13 +70,21 @@ func (c *docCache) prune() {
 	if err != nil {
 		return
 	}
+	type folder struct {
+		path string
+		used time.Time
+	}
+	var others []folder
 	for _, e := range entries {
 		p := filepath.Join(c.dir, e.Name())
-		if p == own || !e.IsDir() {
-			continue
+		if fi, err := e.Info(); err == nil && p != own && e.IsDir() {
+			others = append(others, folder{p, fi.ModTime()})
 		}
-		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > staleAfter {
-			os.RemoveAll(p)
+	}
+	slices.SortFunc(others, func(a, b folder) int { return b.used.Compare(a.used) }) // last used first
+	for i, f := range others {
+		if i >= keptOthers || now.Sub(f.used) > staleAfter {
+			os.RemoveAll(f.path)
 		}
 	}
 }

@@ -134,28 +134,32 @@ func TestMarkdownCacheFollowsEdits(t *testing.T) {
 }
 
 // TestMarkdownCachePrunesOtherPrograms checks that a build removes the
-// markdown kept by other programs (an older site binary) once unused for
-// a month, and keeps the rest.
+// markdown kept by other programs (older site binaries) once unused for a
+// month, or beyond the keptOthers used last, and keeps the rest.
 func TestMarkdownCachePrunesOtherPrograms(t *testing.T) {
 	cache := t.TempDir()
-	old, recent := filepath.Join(cache, "markdown", "0123456789abcdef"), filepath.Join(cache, "markdown", "fedcba9876543210")
-	for _, dir := range []string{old, recent} {
+	folder := func(name string, age time.Duration) string {
+		dir := filepath.Join(cache, "markdown", name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(dir, "entry"), []byte("x"), 0o644)
+		used := time.Now().Add(-age)
+		os.Chtimes(dir, used, used)
+		return dir
 	}
-	month := time.Now().Add(-staleAfter - time.Hour)
-	os.Chtimes(old, month, month)
+	stale := folder("0123456789abcdef", staleAfter+time.Hour)
+	recent := folder("1111111111111111", time.Hour)
+	yesterday := folder("2222222222222222", 24*time.Hour)
+	older := folder("3333333333333333", 48*time.Hour)
 	buildHugoBlog(t, Options{Cache: cache})
-	if _, err := os.Stat(old); err == nil {
-		t.Error("a folder unused for a month is kept")
+	for dir, kept := range map[string]bool{stale: false, recent: true, yesterday: true, older: false} {
+		if _, err := os.Stat(dir); (err == nil) != kept {
+			t.Errorf("%s: kept %v, want %v", filepath.Base(dir), err == nil, kept)
+		}
 	}
-	if _, err := os.Stat(filepath.Join(recent, "entry")); err != nil {
-		t.Errorf("a folder used this month is removed: %v", err)
-	}
-	if own, _ := filepath.Glob(filepath.Join(cache, "markdown", "*", "*")); len(own) < 3 {
-		t.Errorf("cache holds %v; want this program's entries beside the recent folder's", own)
+	if own, _ := filepath.Glob(filepath.Join(cache, "markdown", "*", "*")); len(own) < 4 {
+		t.Errorf("cache holds %v; want this program's entries beside the two recent folders'", own)
 	}
 }
 
