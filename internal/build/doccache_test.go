@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -182,5 +183,30 @@ func TestMarkdownCacheCountsEarlierBuildsOnly(t *testing.T) {
 	}
 	if res, err = Build(context.Background(), o); err != nil || res.Rendered != 6 {
 		t.Errorf("second build: %d pages from the cache (%v), want 6", res.Rendered, err)
+	}
+}
+
+// TestMarkdownCacheFollowsUnsafe checks that the markup setting is part of
+// the key: raw HTML left out, then kept after [markup] unsafe = true,
+// with the same text and cache.
+func TestMarkdownCacheFollowsUnsafe(t *testing.T) {
+	settings := "title = \"T\"\nbaseURL = \"https://example.com/\"\n"
+	content := fstest.MapFS{
+		"site.toml":       {Data: []byte(settings)},
+		"articles/raw.md": {Data: []byte("---\ntitle: Raw\ndate: 2026-01-01\ndescription: D.\n---\nText.\n\n<aside>kept?</aside>\n")},
+	}
+	o := Options{Sources: theme.Sources{Content: content, Layouts: os.DirFS(filepath.Join("..", "..", "layouts")), Static: os.DirFS(filepath.Join("..", "..", "static")), Defaults: os.DirFS(filepath.Join("..", "..", "content"))},
+		Out: filepath.Join(t.TempDir(), "public"), Now: goldenNow, Cache: t.TempDir()}
+	for _, unsafe := range []bool{false, true, false} {
+		content["site.toml"].Data = []byte(settings)
+		if unsafe {
+			content["site.toml"].Data = []byte(settings + "[markup]\nunsafe = true\n")
+		}
+		if _, err := Build(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		if got := readOut(t, o.Out, "articles/raw/index.html"); strings.Contains(got, "<aside>kept?</aside>") != unsafe {
+			t.Errorf("unsafe = %v: raw HTML kept %v", unsafe, !unsafe)
+		}
 	}
 }
