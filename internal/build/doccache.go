@@ -33,6 +33,9 @@ type docCache struct {
 	readOnly bool
 	hits     atomic.Int64 // pages whose Doc an earlier build made
 	made     sync.Map     // keys made by this builder: not an earlier build's
+	// problem is the first entry that could not be kept: the build goes
+	// on (its pages are right) and warns once (builder.collectWarnings).
+	problem atomic.Pointer[error]
 }
 
 // docCacheVersion names the entries' encoding (markdown.Doc's
@@ -106,17 +109,31 @@ func (c *docCache) render(md *markdown.Renderer, unsafe bool, src []byte, p mark
 		}
 		return md.RenderPage(src, p)
 	}
+	var renderErr error
 	data, hit, err := c.fc.Do(key, func() ([]byte, error) {
 		d, err := md.RenderPage(src, p)
 		if err != nil {
+			renderErr = err
 			return nil, err
 		}
 		doc = d
 		c.made.Store(key, true)
 		return d.MarshalBinary()
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case renderErr != nil:
+		return nil, renderErr // the markdown's problems, never kept
+	case err != nil && doc != nil:
+		c.problem.CompareAndSwap(nil, &err) // rendered, but not kept
+		return doc, nil
+	case err != nil:
+		// Another page with the same text was rendering it and failed:
+		// render this one, to tell its problems from the cache's.
+		d, rerr := md.RenderPage(src, p)
+		if rerr == nil {
+			c.problem.CompareAndSwap(nil, &err)
+		}
+		return d, rerr
 	}
 	if doc != nil && !hit {
 		return doc, nil // made by this call
@@ -131,4 +148,13 @@ func (c *docCache) render(md *markdown.Renderer, unsafe bool, src []byte, p mark
 		c.hits.Add(1) // not another page of this build with the same text
 	}
 	return d, nil
+}
+
+// Problem returns why rendered markdown could not be kept, if it could
+// not.
+func (c *docCache) Problem() error {
+	if p := c.problem.Load(); p != nil {
+		return *p
+	}
+	return nil
 }

@@ -210,3 +210,28 @@ func TestMarkdownCacheFollowsUnsafe(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownCacheUnwritable checks that a cache folder that cannot keep
+// markdown (here its markdown/ is a file) costs speed, not the build: the
+// pages are written and one warning says why.
+func TestMarkdownCacheUnwritable(t *testing.T) {
+	cache := t.TempDir()
+	if err := os.WriteFile(filepath.Join(cache, "markdown"), []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, out := buildHugoBlog(t, Options{Cache: cache})
+	var got []string
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Error(), "rendered markdown is not kept") {
+			got = append(got, w.Error())
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], cache+": warning: ") {
+		t.Errorf("warnings about the cache: %q, want one naming %s", got, cache)
+	}
+	for _, name := range hugoBlogPages {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("%s: not written", name)
+		}
+	}
+}

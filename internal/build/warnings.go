@@ -74,6 +74,9 @@ func readParamUse(layouts fs.FS) paramUse {
 // tag).
 func (b *builder) collectWarnings() []error {
 	var ws content.ErrorList
+	if err := b.rendered.Problem(); err != nil {
+		ws.Add(content.Warnf(b.o.Cache, 0, "rendered markdown is not kept between builds (%v): every build renders every page", err))
+	}
 	for _, p := range b.pages {
 		for _, w := range p.Warnings {
 			ws.Add(w)
