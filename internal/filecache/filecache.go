@@ -157,13 +157,9 @@ func (c *Cache) do(key string, fn func() ([]byte, error)) ([]byte, bool, error) 
 // A cache that keeps nothing returns "" and fn's data, for the caller to
 // write.
 func (c *Cache) File(key string, fn func() ([]byte, error)) (file string, data []byte, hit bool, err error) {
-	if c.Dir() == "" || c.check == nil {
-		data, hit, err = c.Do(key, fn)
-		return "", data, hit, err
-	}
 	data, hit, err = c.Do(key, fn)
-	if err != nil {
-		return "", nil, false, err
+	if err != nil || c.Dir() == "" || c.check == nil {
+		return "", data, hit, err
 	}
 	return c.path(key), data, hit, nil
 }
