@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/cassidine/site/internal/build"
@@ -178,6 +179,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	f.register(fs, e, false)
 	fs.StringVar(&f.out, "out", "public", "write the site to `DIR` (replaced whole on success)")
 	fs.BoolVar(&quiet, "quiet", false, "do not print the summary line")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `FILE`, for go tool pprof")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -185,6 +187,13 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	tuneGC(e.getenv)
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	res, err := build.Build(ctx, f.options())
 	if err != nil {
 		return fmt.Errorf("%w\nbuild failed: %s left unchanged", err, f.out)
@@ -194,6 +203,19 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, res.Summary(f.out))
 	}
 	return nil
+}
+
+// startCPUProfile profiles the process into file until stop is called.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // printWarnings writes a build's warnings, one "file:line: warning: ..."
