@@ -185,8 +185,11 @@ func (s *db) RescheduleBooking(ctx context.Context, id string, start, end time.T
 func (s *db) changeBooking(ctx context.Context, id, op string, now time.Time, build func(*Booking) ([]OutboxMessage, error), check func(*sql.Tx, *Booking) error, update string, args ...any) (*Booking, error) {
 	var out *Booking
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Locked until the update, so that what check read (the sequence,
+		// the start) is what the update changes: two moves with one link
+		// cannot both pass.
 		var cur Booking
-		err := scanBooking(tx.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = $1`, id), &cur)
+		err := scanBooking(tx.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE id = $1`+s.d.forUpdate, id), &cur)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return Errorf(ENOTFOUND, msgBookingNotFound)

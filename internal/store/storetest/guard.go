@@ -168,3 +168,33 @@ func testLifecycle(t *testing.T, open Opener) {
 		t.Errorf("after the refused move: start %v sequence %d, want %v and 1", got.Start, got.Sequence, slot(4))
 	}
 }
+
+// testMovesConcurrent: moves of one booking signed for one sequence (a
+// double submit, the visitor and site leads move at once), from two
+// stores: exactly one lands, the others are stale.
+func testMovesConcurrent(t *testing.T, open Opener) {
+	stores := []store.Store{MustOpen(t, open), MustOpen(t, open)}
+	b := mustCreate(t, stores[0], newBooking(slot(0)))
+	before := slot(0).Add(-time.Hour)
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = stores[i%2].RescheduleBooking(t.Context(), b.ID, slot(2+2*i), slot(3+2*i), store.Guard{Now: before, CheckSequence: true, Sequence: 0}, nil)
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, store.ErrStale):
+			t.Errorf("move %d: %v, want success or ErrStale", i, err)
+		}
+	}
+	if got := mustBooking(t, stores[0], b.ID); ok != 1 || got.Sequence != 1 {
+		t.Errorf("%d concurrent moves signed for sequence 0: %d landed, sequence now %d; want 1 and 1", n, ok, got.Sequence)
+	}
+}

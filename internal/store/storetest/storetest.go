@@ -67,6 +67,7 @@ func Run(t *testing.T, backend Backend) {
 		{"Guard", testGuard},
 		{"GuardConcurrent", testGuardConcurrent},
 		{"Lifecycle", testLifecycle},
+		{"MovesConcurrent", testMovesConcurrent},
 		{"Outbox", testOutbox},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"CalendarCache", testCalendarCache},
