@@ -119,23 +119,6 @@ func absolutize(src []byte, base string) ([]byte, error) {
 	})
 }
 
-// plainText returns the text of an HTML fragment, its runs of white space
-// made single spaces: a description made from markdown.
-func plainText(src []byte) string {
-	z := html.NewTokenizer(bytes.NewReader(src))
-	var b strings.Builder
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b.WriteByte(' ') // "<p>a</p><p>b</p>" is "a b"
-		}
-	}
-}
-
 // firstParagraph returns the text of the first paragraph of an HTML
 // fragment that has any (a paragraph holding only an image has none).
 func firstParagraph(src string) string {

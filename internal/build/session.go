@@ -350,17 +350,10 @@ func (b *builder) reloadSource(md *markdown.Renderer, rel string, sel *selection
 func summary(p *Page) string {
 	return strings.Join([]string{
 		p.Title, p.Description, p.Date.String(), p.Lastmod.String(), p.PublishDate.String(), p.ExpiryDate.String(),
-		p.URL, p.Image, p.Layout, strconv.Itoa(p.Weight), boolString(p.NoSitemap),
+		p.URL, p.Image, p.Layout, strconv.Itoa(p.Weight), strconv.FormatBool(p.NoSitemap),
 		strings.Join(p.Tags, "\x00"), strings.Join(p.Categories, "\x00"), strings.Join(p.Aliases, "\x00"),
-		strings.Join(p.Authors, "\x00"), boolString(p.Draft), boolString(p.Scheduled), string(rune('0' + min(p.ReadingTime, 40))),
+		strings.Join(p.Authors, "\x00"), strconv.FormatBool(p.Draft), strconv.FormatBool(p.Scheduled), string(rune('0' + min(p.ReadingTime, 40))),
 	}, "\x01")
-}
-
-func boolString(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
 }
 
 func onlyCSS(changes []Change) bool {

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -89,7 +90,7 @@ type placeholderBlock struct {
 func (n *placeholderBlock) Kind() ast.NodeKind { return kindPlaceholder }
 
 func (n *placeholderBlock) Dump(src []byte, level int) {
-	ast.DumpHelper(n, src, level, map[string]string{"id": itoa(n.id)}, nil)
+	ast.DumpHelper(n, src, level, map[string]string{"id": strconv.Itoa(n.id)}, nil)
 }
 
 // htmlRenderer renders raw HTML (kept when Options.Unsafe is set or a
@@ -150,7 +151,7 @@ func (h *htmlRenderer) renderRawHTML(w util.BufWriter, src []byte, node ast.Node
 
 func (h *htmlRenderer) renderPlaceholder(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		w.WriteString(h.r.cur.prefix + itoa(node.(*placeholderBlock).id) + "x\n")
+		w.WriteString(h.r.cur.prefix + strconv.Itoa(node.(*placeholderBlock).id) + "x\n")
 	}
 	return ast.WalkContinue, nil
 }

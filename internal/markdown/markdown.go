@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -151,7 +152,10 @@ type Page struct {
 // the same Options: it calls no shortcode, the only way a page's title or
 // front matter, the site or other pages reach its HTML. A builder may keep
 // such a Doc between builds, keyed by src, the Options and the program.
-func Standalone(src []byte) bool { return len(shortcode.Scan(src)) == 0 }
+func Standalone(src []byte) bool {
+	// What shortcode.Scan finds a tag at, without scanning the tags.
+	return !bytes.Contains(src, []byte("{{<")) && !bytes.Contains(src, []byte("{{%"))
+}
 
 // Renderer converts markdown. It is safe for use by one goroutine at a
 // time; make one per worker.
@@ -354,12 +358,12 @@ func (s *state) walk(root ast.Node, d *Doc) {
 		if fn, ok := n.(*east.FootnoteLink); ok {
 			ref := "fnref"
 			if fn.RefIndex > 0 {
-				ref += itoa(fn.RefIndex) // a later reference to the same note
+				ref += strconv.Itoa(fn.RefIndex) // a later reference to the same note
 			}
-			ids[ref+":"+itoa(fn.Index)] = true
+			ids[ref+":"+strconv.Itoa(fn.Index)] = true
 		}
 		if fn, ok := n.(*east.Footnote); ok {
-			ids["fn:"+itoa(fn.Index)] = true
+			ids["fn:"+strconv.Itoa(fn.Index)] = true
 		}
 		return ast.WalkContinue, nil
 	})
@@ -415,18 +419,6 @@ func (s *state) addMarkdownLink(n ast.Node, dest string, image bool, alt string)
 		}
 	}
 	s.links = append(s.links, l)
-}
-
-func itoa(i int) string {
-	var b [20]byte
-	return string(appendInt(b[:0], i))
-}
-
-func appendInt(b []byte, i int) []byte {
-	if i >= 10 {
-		b = appendInt(b, i/10)
-	}
-	return append(b, byte('0'+i%10))
 }
 
 // lineStarts returns the offset of each line's first byte.
