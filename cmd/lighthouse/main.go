@@ -417,8 +417,8 @@ func startServe(ctx context.Context, stderr io.Writer) (string, func(), error) {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "DATABASE_URL", "NETLIFY_DB_URL", "NETLIFY_DATABASE_URL", "DATA_DIR", "SMTP_URL", "MAIL_FROM", "NOTIFY_EMAIL":
-			continue // a local SQLite store and .eml files under tmp
+		case "DATABASE_URL", "NETLIFY_DB_URL", "NETLIFY_DATABASE_URL", "DATA_DIR", "SMTP_URL", "MAIL_FROM", "NOTIFY_EMAIL", "CALENDAR_URLS", "SITE_SECRET":
+			continue // a local SQLite store and .eml files under tmp; no real calendars
 		}
 		env = append(env, kv)
 	}
