@@ -2564,3 +2564,19 @@ func TestBookSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestRescheduleBadZone: a move sent with a zone that does not exist (an
+// edited form) keeps the booking's own zone in its email, as a new
+// booking's form does, instead of dropping the prospect's time.
+func TestRescheduleBadZone(t *testing.T) {
+	f := newBkFixture(t)
+	old, to := bkDec(8, 9, 0), bkDec(10, 13, 0)
+	id, done := f.book(t, bkValues(old, "ada@example.com"))
+	if res := f.post(t, "/api/book/reschedule", bkWith(bkMoveForm(id, bkToken(done), to), "tz", "Not/A_Zone")); res.Status != http.StatusSeeOther {
+		t.Fatalf("POST reschedule with a bad zone: got %s; want 303", res)
+	}
+	_, moved := bkOne(t, f.outbox(t), "reschedule")
+	if !strings.Contains(moved.Text, "Your time: Thursday, December 10 at 7:00 PM GMT (Europe/London)") {
+		t.Errorf("reschedule email after a bad zone: want the booking's own zone:\n%s", moved.Text)
+	}
+}

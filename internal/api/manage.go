@@ -257,7 +257,10 @@ func (s *server) handleReschedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := s.moveForm(b, in.T)
-	f.Values.Slot, f.Values.TZ = in.Slot, in.TZ
+	f.Values.Slot = in.Slot
+	if _, ok := booking.LoadZone(in.TZ); ok {
+		f.Values.TZ = in.TZ // else the booking's own, as a new booking's form does
+	}
 	start := parseSlot(&f)
 	if len(f.Errors) > 0 {
 		s.bookAgain(w, r, http.StatusBadRequest, f)
