@@ -31,7 +31,8 @@ func (s *server) leadAlert(r *http.Request, view ResultView, agreed bool) bool {
 	if !ok {
 		return false
 	}
-	if err := s.queueLeadAlert(r.Context(), view, agreed); err != nil {
+	// Queued even if the visitor leaves now: the day's alert is counted.
+	if err := s.write(r, func(ctx context.Context) error { return s.queueLeadAlert(ctx, view, agreed) }, nil); err != nil {
 		// The address and consents are saved: site leads quiz lists them.
 		s.Log.Error("queue lead alert", "id", view.ID, "err", err)
 		return false

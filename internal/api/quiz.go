@@ -341,7 +341,9 @@ func (s *server) commitQuizEmail(w http.ResponseWriter, r *http.Request, view Re
 		if err != nil {
 			s.Log.Error("quiz email limit", "id", view.ID, "err", err)
 		}
-	} else if err := s.queueResultEmail(r.Context(), view.ID, view.EmailValue, view.Result, agreed); err != nil {
+	} else if err := s.write(r, func(ctx context.Context) error {
+		return s.queueResultEmail(ctx, view.ID, view.EmailValue, view.Result, agreed)
+	}, nil); err != nil {
 		// The address and consent are saved; the consultant can resend.
 		s.Log.Error("queue quiz email", "id", view.ID, "err", err)
 	} else {
