@@ -143,7 +143,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 func Check(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
 	b := newBuilder(o.withDefaults())
-	b.rendered.readOnly = true // check writes nothing, not even to the cache
+	// check writes nothing, not even to the cache folder.
+	b.rendered.fc.ReadOnly()
+	b.resizer.ReadOnly()
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}

@@ -27,12 +27,9 @@ import (
 type docCache struct {
 	fc *filecache.Cache // nil: keeps nothing
 	// dir holds a folder per program; fc keeps this program's.
-	dir string
-	// readOnly uses what the folder holds but adds nothing (site check
-	// writes nothing).
-	readOnly bool
-	hits     atomic.Int64 // pages whose Doc an earlier build made
-	made     sync.Map     // keys made by this builder: not an earlier build's
+	dir  string
+	hits atomic.Int64 // pages whose Doc an earlier build made
+	made sync.Map     // keys made by this builder: not an earlier build's
 	// problem is the first entry that could not be kept: the build goes
 	// on (its pages are right) and warns once (builder.collectWarnings).
 	problem atomic.Pointer[error]
@@ -100,15 +97,6 @@ func (c *docCache) render(md *markdown.Renderer, unsafe bool, src []byte, p mark
 	}
 	var doc *markdown.Doc
 	key := filecache.Key(docCacheVersion, strconv.FormatBool(unsafe), filecache.Sum(src))
-	if c.readOnly {
-		if data, ok := c.fc.Get(key); ok {
-			if d := new(markdown.Doc); d.UnmarshalBinary(data) == nil {
-				c.hits.Add(1)
-				return d, nil
-			}
-		}
-		return md.RenderPage(src, p)
-	}
 	var renderErr error
 	data, hit, err := c.fc.Do(key, func() ([]byte, error) {
 		d, err := md.RenderPage(src, p)

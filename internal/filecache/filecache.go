@@ -47,6 +47,9 @@ type Cache struct {
 	// when check says so.
 	ext   string
 	check func([]byte) bool
+	// readOnly uses the entries the folder holds but writes nothing: no
+	// new entries, no removal of damaged ones (site check).
+	readOnly bool
 
 	mu       sync.Mutex
 	inflight map[string]*call
@@ -74,6 +77,15 @@ func NewFiles(dir, ext string, check func([]byte) bool) *Cache {
 	c := New(dir)
 	c.ext, c.check = ext, check
 	return c
+}
+
+// ReadOnly makes c use the entries its folder holds but write nothing,
+// for a run that must leave the disk as it found it (site check): what
+// it makes is returned, not kept.
+func (c *Cache) ReadOnly() {
+	if c != nil {
+		c.readOnly = true
+	}
 }
 
 // Dir returns the cache's folder ("" when it keeps nothing).
@@ -179,7 +191,9 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 	}
 	payload, ok := c.decode(b)
 	if !ok {
-		os.Remove(c.path(key)) // corrupt: make it again
+		if !c.readOnly {
+			os.Remove(c.path(key)) // corrupt: make it again
+		}
 		return nil, false
 	}
 	return payload, true
@@ -188,7 +202,7 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 // Put stores data under key, atomically: readers see the old entry, no
 // entry, or the whole new one.
 func (c *Cache) Put(key string, data []byte) error {
-	if c.Dir() == "" {
+	if c.Dir() == "" || c.readOnly {
 		return nil
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {

@@ -108,6 +108,10 @@ func NewResizer(cacheDir string) *Resizer {
 	}
 }
 
+// ReadOnly makes r use the copies its cache folder holds but keep none it
+// makes (site check writes nothing).
+func (r *Resizer) ReadOnly() { r.cache.ReadOnly() }
+
 // Stats counts a Resizer's work since it was made.
 type Stats struct {
 	Resized   int64 // variants decoded, scaled and encoded
