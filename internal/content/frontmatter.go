@@ -545,6 +545,22 @@ func (m *frontMatter) finish(name string) error {
 	p.PublishDate = firstTime(d["publishdate"], d["date"])
 	p.Lastmod = firstTime(d["lastmod"], d["date"], d["publishdate"])
 	p.ExpiryDate = d["expirydate"]
+	if p.Kind == KindHome || p.Kind == KindSection {
+		// Lists are always published: a list's schedule would hide the
+		// articles it lists, so these keys change nothing.
+		for _, k := range [][2]string{{"publishdate", "pubdate"}, {"expirydate", "unpublishdate"}} {
+			key, alias := k[0], k[1]
+			if _, ok := d[key]; !ok {
+				continue
+			}
+			written := key
+			if !p.Has(key) {
+				written = alias
+			}
+			p.Warnings = append(p.Warnings, Warnf(p.File, p.KeyLine(written), "front matter: %s is not used: the home page and section lists are always published (schedule their articles instead)", written))
+		}
+		p.PublishDate, p.ExpiryDate = firstTime(d["date"]), time.Time{}
+	}
 	if p.Kind == KindArticle && p.Date.IsZero() && !m.bad["date"] && !m.bad["publishdate"] && !m.bad["lastmod"] {
 		errs.Add(Errorf(p.File, 1, "front matter: date is required for articles"))
 	}

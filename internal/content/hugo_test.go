@@ -299,3 +299,30 @@ params:
 		t.Errorf("Authors: got %q, want the table's name", p.Authors)
 	}
 }
+
+// TestListSchedulesWarned: publishDate and expiryDate (or their aliases)
+// on the home page or a section's _index.md change nothing, since lists
+// are always published: each is a warning at its line, and the page is
+// not scheduled.
+func TestListSchedulesWarned(t *testing.T) {
+	for _, tc := range []struct{ rel, src string }{
+		{"_index.md", "---\ntitle: Home\npublishDate: 2099-01-01\nexpiryDate: 2020-01-01\n---\nHi.\n"},
+		{"guides/_index.md", "---\ntitle: Guides\npubdate: 2099-01-01\nunpublishdate: 2020-01-01\n---\nHi.\n"},
+	} {
+		p, err := Parse("content/"+tc.rel, tc.rel, []byte(tc.src), time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range p.Warnings {
+			got = append(got, w.Error())
+		}
+		if len(got) != 2 || !strings.Contains(got[0], ":3: warning: front matter: ") || !strings.Contains(got[1], ":4: warning: front matter: ") ||
+			!strings.Contains(got[0], "is not used: the home page and section lists are always published") {
+			t.Errorf("%s: warnings %q, want one at line 3 and one at line 4", tc.rel, got)
+		}
+		if !p.PublishDate.IsZero() || !p.ExpiryDate.IsZero() || p.IsFuture(time.Now()) {
+			t.Errorf("%s: publish %v expiry %v: want no schedule", tc.rel, p.PublishDate, p.ExpiryDate)
+		}
+	}
+}
